@@ -1,0 +1,55 @@
+"""Sign-in for machines: exchange a username and password for a personal API token."""
+
+from ninja import Router, Schema
+
+from laksana.agencies.models import Membership
+from laksana.common.auth import STAFF_AUTH
+
+from . import services
+
+router = Router(tags=["accounts"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    name: str = "api"
+
+
+class TokenOut(Schema):
+    token: str
+    name: str
+
+
+class MembershipOut(Schema):
+    region: str
+    role: str
+    agency: str | None
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    memberships: list[MembershipOut]
+
+
+@router.post("/auth/token", response={201: TokenOut}, summary="Create a personal API token")
+def create_token(request, payload: TokenIn):
+    token, key = services.token_for_password(
+        username=payload.username, password=payload.password, name=payload.name
+    )
+    return 201, {"token": key, "name": token.name}
+
+
+@router.get("/me", response=MeOut, auth=STAFF_AUTH, summary="Who am I, and my roles")
+def me(request):
+    user = request.auth
+    memberships = Membership.objects.filter(user=user).select_related("region", "agency")
+    return {
+        "username": user.get_username(),
+        "name": user.get_full_name(),
+        "memberships": [
+            {"region": m.region.slug, "role": m.role, "agency": m.agency.code if m.agency else None}
+            for m in memberships
+        ],
+    }

@@ -1,0 +1,88 @@
+"""The JSON API under /api/v1/: one NinjaAPI, one error shape {"detail", "code"[, "fields"]}."""
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from laksana.accounts.api import router as accounts_router
+from laksana.common.errors import DomainError
+from laksana.complaints.api import router as public_router
+from laksana.complaints.staff_api import router as staff_router
+from laksana.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="Laksana API",
+    version="1",
+    description=(
+        "Complaints (laporan) of Indonesian local governments. Public endpoints take in and track "
+        "complaints; staff endpoints (personal token `Authorization: Bearer lks_…` or a signed-in "
+        "session) list them and move them through their lifecycle. Errors are always "
+        '`{"detail": "…", "code": "…", "fields": {…}}`.'
+    ),
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, detail, code: str, fields: dict | None = None):
+    body = {"detail": str(detail), "code": code}
+    if fields:
+        body["fields"] = {k: str(v) for k, v in fields.items()}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return _error(request, exc.status, exc.detail, exc.code, exc.fields)
+
+
+_TYPE_MESSAGES = {
+    "missing": "Wajib diisi.",
+    "float_parsing": "Harus berupa angka.",
+    "float_type": "Harus berupa angka.",
+    "int_parsing": "Harus berupa bilangan bulat.",
+    "int_type": "Harus berupa bilangan bulat.",
+    "bool_parsing": "Harus true atau false.",
+    "bool_type": "Harus true atau false.",
+    "string_type": "Harus berupa teks.",
+    "json_invalid": "Isi permintaan bukan JSON yang sah.",
+}
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    fields = {}
+    for error in exc.errors:
+        loc = [
+            str(p) for p in error.get("loc", []) if p not in ("body", "payload", "query", "form")
+        ]
+        name = ".".join(loc) or "body"
+        fields[name] = _(_TYPE_MESSAGES.get(error.get("type"), "Nilai tidak valid."))
+    return _error(
+        request, 422, _("Periksa kembali isian yang dikirim."), "validation_error", fields
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return _error(
+        request, 401, _("Masuk terlebih dahulu atau kirim token API yang sah."), "unauthenticated"
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, exc.message, "error")
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    return _error(request, 413, _("Kiriman terlalu besar."), "too_large")
+
+
+api.add_router("/", regions_router)
+api.add_router("/", public_router)
+api.add_router("/", staff_router)
+api.add_router("/", accounts_router)

@@ -1,0 +1,94 @@
+"""Public complaint endpoints: submit, track by secret token, add photos, reopen, rate."""
+
+from django.utils.translation import gettext as _
+from ninja import File, Router
+from ninja.files import UploadedFile
+
+from laksana.common.errors import ValidationFailed
+from laksana.regions.services import get_region
+
+from . import services
+from .models import Channel
+from .present import public_view, track_url
+from .schemas import ComplaintPublic, PhotoOut, RateIn, ReopenIn, SubmitIn, SubmitOut
+
+router = Router(tags=["public"])
+
+
+@router.post(
+    "/regions/{slug}/complaints",
+    response={201: SubmitOut, 200: SubmitOut},
+    summary="Submit a complaint (public)",
+    description="Send an `Idempotency-Key` header (any unique string per submission) so a retry "
+    "after a lost connection returns the same complaint instead of creating a second one.",
+)
+def submit(request, slug: str, payload: SubmitIn):
+    region = get_region(slug)
+    result = services.submit(
+        region=region,
+        category_code=payload.category,
+        description=payload.description,
+        kind=payload.kind,
+        lat=payload.lat,
+        lng=payload.lng,
+        area_code=payload.area,
+        address=payload.address,
+        reporter_name=payload.name,
+        phone=payload.phone,
+        email=payload.email,
+        is_anonymous=payload.anonymous,
+        is_confidential=payload.confidential,
+        channel=Channel.API,
+        idempotency_key=request.headers.get("Idempotency-Key") or None,
+    )
+    body = {
+        "number": result.complaint.number,
+        "token": result.token,
+        "track_url": request.build_absolute_uri(track_url(result.complaint, result.token)),
+        "status": result.complaint.status,
+        "created": result.created,
+    }
+    return (201 if result.created else 200), body
+
+
+@router.get(
+    "/track/{token}",
+    response=ComplaintPublic,
+    url_name="track",
+    summary="Track a complaint by its secret token",
+)
+def track(request, token: str):
+    return public_view(services.get_by_token(token))
+
+
+@router.post(
+    "/track/{token}/photos",
+    response={201: PhotoOut},
+    summary="Add a photo to a new complaint (JPEG, PNG or WebP)",
+)
+def add_photo(request, token: str, photo: UploadedFile = File(...)):
+    complaint = services.get_by_token(token)
+    attachment = services.add_photo(complaint=complaint, actor=services.Citizen(), upload=photo)
+    return 201, {"url": attachment.file.url, "purpose": attachment.purpose}
+
+
+@router.post(
+    "/track/{token}/reopen",
+    response=ComplaintPublic,
+    summary="Reopen a resolved complaint (within 10 working days)",
+)
+def reopen(request, token: str, payload: ReopenIn):
+    complaint = services.reopen(complaint=services.get_by_token(token), reason=payload.reason)
+    return public_view(complaint)
+
+
+@router.post(
+    "/track/{token}/rate", response=ComplaintPublic, summary="Rate the follow-up (1–5), once"
+)
+def rate(request, token: str, payload: RateIn):
+    if not 1 <= payload.rating <= 5:
+        raise ValidationFailed(_("Nilai harus 1 sampai 5."), fields={"rating": ""})
+    complaint = services.rate(
+        complaint=services.get_by_token(token), rating=payload.rating, comment=payload.comment
+    )
+    return public_view(complaint)

@@ -1,0 +1,141 @@
+"""Turning complaints into what each audience may see (public, staff). Privacy rules live here
+and in privacy.py; the API and pages only call these."""
+
+from django.urls import reverse
+
+from laksana.agencies.services import Staff
+from laksana.common.timefmt import local_iso
+
+from .models import Complaint, Event
+from .privacy import mask, public_actor, reporter_label
+from .services import reopen_deadline
+
+
+def _photos(complaint: Complaint, *, public: bool) -> list[dict]:
+    return [
+        {"url": a.file.url, "purpose": a.purpose}
+        for a in complaint.attachments.all()
+        if not public or a.purpose == "report" or complaint.status in ("resolved", "closed")
+    ]
+
+
+def _area_names(complaint: Complaint) -> tuple[str | None, str | None]:
+    area = complaint.area
+    if area is None:
+        return None, None
+    if area.level == "kelurahan":
+        return (area.parent.name if area.parent else None), area.name
+    return area.name, None
+
+
+def track_url(complaint: Complaint, token: str) -> str:
+    return reverse("api:track", kwargs={"token": token})
+
+
+def public_view(complaint: Complaint) -> dict:
+    """The citizen's and the public's view: no identity, no contact, personal numbers masked."""
+    region = complaint.region
+    kecamatan, kelurahan = _area_names(complaint)
+    events = complaint.events.filter(is_public=True).select_related("agency").order_by("id")
+    deadline = reopen_deadline(complaint) if complaint.status == "resolved" else None
+    return {
+        "number": complaint.number,
+        "kind": complaint.kind,
+        "status": complaint.status,
+        "status_label": str(complaint.get_status_display()),
+        "category": complaint.category.code,
+        "category_name": complaint.category.name,
+        "agency": complaint.agency.name if complaint.agency else None,
+        "kecamatan": kecamatan,
+        "kelurahan": kelurahan,
+        "address": mask(complaint.address),
+        "lat": complaint.lat,
+        "lng": complaint.lng,
+        "description": mask(complaint.description),
+        "reporter": str(reporter_label(complaint)),
+        "submitted_at": local_iso(complaint.submitted_at, region),
+        "updated_at": local_iso(complaint.updated_at, region),
+        "rating": complaint.rating,
+        "reopen_until": local_iso(deadline, region),
+        "photos": _photos(complaint, public=True),
+        "timeline": [
+            {
+                "at": local_iso(e.created_at, region),
+                "type": e.type,
+                "label": str(e.get_type_display()),
+                "actor": str(public_actor(e)),
+                "text": mask(e.text),
+            }
+            for e in events
+        ],
+    }
+
+
+def staff_row(complaint: Complaint) -> dict:
+    region = complaint.region
+    return {
+        "number": complaint.number,
+        "kind": complaint.kind,
+        "status": complaint.status,
+        "category": complaint.category.code,
+        "agency": complaint.agency.code if complaint.agency else None,
+        "kelurahan": complaint.area.name if complaint.area else None,
+        "title": complaint.display_title,
+        "priority": complaint.priority,
+        "channel": complaint.channel,
+        "submitted_at": local_iso(complaint.submitted_at, region),
+        "updated_at": local_iso(complaint.updated_at, region),
+        "version": complaint.version,
+    }
+
+
+def may_see_reporter(staff: Staff, complaint: Complaint) -> bool:
+    """Operators, admins and auditors see who reported; agencies only when not anonymous;
+    viewers (leaders) never."""
+    if complaint.reporter is None:
+        return False
+    if staff.has("region_admin", "operator", "auditor"):
+        return True
+    return not complaint.is_anonymous and staff.sees_personal_data
+
+
+def staff_view(staff: Staff, complaint: Complaint) -> dict:
+    region = complaint.region
+    kecamatan, kelurahan = _area_names(complaint)
+    reporter = None
+    if may_see_reporter(staff, complaint):
+        r = complaint.reporter
+        reporter = {"name": r.name, "phone": r.phone, "email": r.email}
+    events = Event.objects.filter(complaint=complaint).select_related("agency").order_by("id")
+    return {
+        **staff_row(complaint),
+        "description": complaint.description,
+        "address": complaint.address,
+        "lat": complaint.lat,
+        "lng": complaint.lng,
+        "kecamatan": kecamatan,
+        "kelurahan": kelurahan,
+        "anonymous": complaint.is_anonymous,
+        "confidential": complaint.is_confidential,
+        "duplicate_of": complaint.duplicate_of.number if complaint.duplicate_of_id else None,
+        "rating": complaint.rating,
+        "rating_comment": complaint.rating_comment,
+        "reporter": reporter,
+        "photos": _photos(complaint, public=False),
+        "timeline": [
+            {
+                "id": e.id,
+                "at": local_iso(e.created_at, region),
+                "type": e.type,
+                "label": str(e.get_type_display()),
+                "actor": e.actor_label,
+                "agency": e.agency.code if e.agency else None,
+                "public": e.is_public,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "text": e.text,
+                "data": e.data,
+            }
+            for e in events
+        ],
+    }

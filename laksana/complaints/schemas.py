@@ -1,0 +1,179 @@
+"""Request and response shapes of the complaints API, split by purpose and audience."""
+
+from ninja import Schema
+from pydantic import Field
+
+
+class SubmitIn(Schema):
+    category: str = Field(description="Category code, from /regions/{slug}/categories")
+    description: str = Field(description="What happened, in the citizen's words (10–4000 chars)")
+    kind: str = Field("pengaduan", description="pengaduan | aspirasi | permintaan_informasi")
+    lat: float | None = None
+    lng: float | None = None
+    area: str | None = Field(None, description="Kelurahan/kecamatan code when no coordinates")
+    address: str = ""
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    anonymous: bool = Field(False, description="Hide who reported it from the public and agencies")
+    confidential: bool = Field(False, description="Hide the whole report from the public")
+
+
+class SubmitOut(Schema):
+    number: str
+    token: str = Field(description="Secret: the citizen's key to track, rate and reopen")
+    track_url: str
+    status: str
+    created: bool
+
+
+class EventPublic(Schema):
+    at: str
+    type: str
+    label: str
+    actor: str
+    text: str
+
+
+class PhotoOut(Schema):
+    url: str
+    purpose: str
+
+
+class ComplaintPublic(Schema):
+    number: str
+    kind: str
+    status: str
+    status_label: str
+    category: str
+    category_name: str
+    agency: str | None
+    kecamatan: str | None
+    kelurahan: str | None
+    address: str
+    lat: float | None
+    lng: float | None
+    description: str
+    reporter: str
+    submitted_at: str
+    updated_at: str
+    rating: int | None
+    reopen_until: str | None
+    photos: list[PhotoOut]
+    timeline: list[EventPublic]
+
+
+class ReopenIn(Schema):
+    reason: str
+
+
+class RateIn(Schema):
+    rating: int
+    comment: str = ""
+
+
+class ReporterOut(Schema):
+    name: str
+    phone: str
+    email: str
+
+
+class EventStaff(Schema):
+    id: int
+    at: str
+    type: str
+    label: str
+    actor: str
+    agency: str | None
+    public: bool
+    from_status: str
+    to_status: str
+    text: str
+    data: dict
+
+
+class ComplaintRow(Schema):
+    number: str
+    kind: str
+    status: str
+    category: str
+    agency: str | None
+    kelurahan: str | None
+    title: str
+    priority: int
+    channel: str
+    submitted_at: str
+    updated_at: str
+    version: int
+
+
+class ComplaintPage(Schema):
+    items: list[ComplaintRow]
+    next_cursor: str | None
+
+
+class ComplaintStaff(ComplaintRow):
+    description: str
+    address: str
+    lat: float | None
+    lng: float | None
+    kecamatan: str | None
+    anonymous: bool
+    confidential: bool
+    duplicate_of: str | None
+    rating: int | None
+    rating_comment: str
+    reporter: ReporterOut | None
+    photos: list[PhotoOut]
+    timeline: list[EventStaff]
+
+
+class VersionIn(Schema):
+    version: int | None = Field(None, description="The version you saw; 409 if it changed since")
+
+
+class VerifyIn(VersionIn):
+    category: str | None = None
+    area: str | None = None
+    priority: int | None = None
+    title: str | None = None
+
+
+class ReasonIn(VersionIn):
+    reason: str
+
+
+class TextIn(VersionIn):
+    text: str
+
+
+class MergeIn(VersionIn):
+    duplicate_of: str
+
+
+class AcknowledgeIn(VersionIn):
+    text: str = ""
+
+
+class DisposeIn(VersionIn):
+    agency: str | None = Field(None, description="Agency code; default: suggested by category")
+    note: str = ""
+
+
+class ForwardIn(VersionIn):
+    agency: str
+    reason: str
+
+
+class ResolveIn(VersionIn):
+    response: str
+
+
+class CloseIn(VersionIn):
+    reason: str = "fixed"
+    text: str = ""
+
+
+class PrivacyIn(VersionIn):
+    anonymous: bool = False
+    confidential: bool = False

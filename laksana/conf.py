@@ -1,0 +1,79 @@
+"""Every environment setting Laksana reads, declared once with its default and help text.
+
+settings.py reads them through `env()`; the README's configuration table must list each one (a test
+checks it), so an operator never has to read code to configure a deployment.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in [
+        Setting(
+            "DEBUG",
+            "0",
+            "1 for development: detailed error pages, insecure default secret allowed.",
+        ),
+        Setting(
+            "SECRET_KEY",
+            "",
+            "Django's signing key. Required when DEBUG=0 (may come from SECRET_KEY_FILE instead).",
+        ),
+        Setting(
+            "SECRET_KEY_FILE", "", "Path of a file holding SECRET_KEY (for container secrets)."
+        ),
+        Setting(
+            "DATABASE_URL",
+            "sqlite:///<LAKSANA_DATA_DIR>/laksana.sqlite3",
+            "Database: sqlite:///path or postgres://user:pass@host:5432/name.",
+        ),
+        Setting(
+            "LAKSANA_DATA_DIR",
+            "./var",
+            "Folder for the embedded SQLite database, uploaded files and the demo secret.",
+        ),
+        Setting("ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names served."),
+        Setting(
+            "CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins (https://laksana.example.go.id)."
+        ),
+        Setting("PORT", "8000", "Port that `laksana serve` and `laksana demo` listen on."),
+        Setting("HOST", "127.0.0.1", "Address that `laksana serve` and `laksana demo` bind."),
+        Setting("WEB_WORKERS", "1", "Number of ASGI worker processes for `laksana serve`."),
+        Setting("MEDIA_ROOT", "<LAKSANA_DATA_DIR>/media", "Where uploaded photos are stored."),
+        Setting("MAX_UPLOAD_MB", "10", "Largest photo accepted, in megabytes."),
+        Setting("LANGUAGE_CODE", "id", "Default language (id = Bahasa Indonesia, en = English)."),
+        Setting(
+            "MAP_TILE_URL",
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "Map tile URL template; empty to show boundaries only.",
+        ),
+        Setting("LOG_LEVEL", "INFO", "Log level of Laksana's own loggers."),
+    ]
+}
+
+
+def env(name: str) -> str:
+    """The value of a declared setting: the environment first, then its documented default."""
+    setting = SETTINGS[name]
+    value = os.environ.get(name)
+    if value is None and name == "SECRET_KEY" and os.environ.get("SECRET_KEY_FILE"):
+        value = Path(os.environ["SECRET_KEY_FILE"]).read_text().strip()
+    return setting.default if value is None else value
+
+
+def env_bool(name: str) -> bool:
+    return env(name).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in env(name).split(",") if item.strip()]

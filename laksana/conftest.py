@@ -1,0 +1,70 @@
+import pytest
+
+from laksana.testing.personas import (
+    CONTOH_DIR,
+    IN_TANGERANG,
+    TANGERANG_DIR,
+    ensure_region,
+    staff,
+)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        ensure_region(TANGERANG_DIR)
+        ensure_region(CONTOH_DIR)
+
+
+@pytest.fixture
+def tangerang(db):
+    return ensure_region(TANGERANG_DIR)
+
+
+@pytest.fixture
+def contoh(db):
+    return ensure_region(CONTOH_DIR)
+
+
+@pytest.fixture
+def operator(tangerang):
+    return staff("op-tng", tangerang, "operator")
+
+
+@pytest.fixture
+def pupr(tangerang):
+    """A liaison of Dinas PUPR, the default agency for damaged roads."""
+    return staff("pupr-tng", tangerang, "agency_staff", "PUPR")
+
+
+@pytest.fixture
+def other_operator(contoh):
+    return staff("op-contoh", contoh, "operator")
+
+
+@pytest.fixture
+def submit(tangerang):
+    """Submit a complaint in Kota Tangerang; returns (complaint, token)."""
+    from laksana.complaints import services
+
+    def _submit(**overrides):
+        fields = {
+            "region": tangerang,
+            "category_code": "JALAN-RUSAK",
+            "description": "Jalan berlubang dalam di depan SDN 3, sudah dua minggu.",
+            "lat": IN_TANGERANG[0],
+            "lng": IN_TANGERANG[1],
+            "reporter_name": "Siti Aminah",
+            "phone": "081234567890",
+        }
+        fields.update(overrides)
+        result = services.submit(**fields)
+        return result.complaint, result.token
+
+    return _submit
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -1,0 +1,54 @@
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from laksana.demo.services import ACCOUNTS, DEMO_PASSWORD, ensure_accounts, seed_history
+from laksana.regions.models import Region
+
+DEMO_REGION = Path(settings.BASE_DIR) / "data" / "regions" / "kota-tangerang"
+
+
+def progress_bar(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // total
+    sys.stdout.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    sys.stdout.flush()
+    if done == total:
+        sys.stdout.write("\n")
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the Kota Tangerang demo region with accounts and history, and serve it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="Prepare only; do not serve")
+        parser.add_argument("--complaints", type=int, default=2200, help="History size")
+
+    def handle(self, *args, no_serve=False, complaints=2200, **options):
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("region", "load", str(DEMO_REGION), stdout=self.stdout)
+        region = Region.objects.get(slug="kota-tangerang")
+        ensure_accounts(region)
+        self.stdout.write(f"Writing the demo history ({complaints} complaints over 90 days):")
+        created = seed_history(region, count=complaints, progress=progress_bar)
+        self.stdout.write(f"  {created} new complaints (existing ones kept).")
+        host, port = settings_host_port()
+        base = f"http://{host}:{port}"
+        self.stdout.write("\nDemo accounts (demo only!), all with password " + DEMO_PASSWORD + ":")
+        for a in ACCOUNTS:
+            where = f" ({a.agency})" if a.agency else ""
+            self.stdout.write(f"  {a.username:<12} {a.role}{where}")
+        self.stdout.write(
+            f"\nLaksana demo: {base}/api/v1/docs  (admin: {base}/admin/, region: {region.slug})"
+        )
+        if not no_serve:
+            call_command("serve")
+
+
+def settings_host_port() -> tuple[str, str]:
+    from laksana.conf import env
+
+    return env("HOST"), env("PORT")
