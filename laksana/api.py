@@ -1,5 +1,7 @@
 """The JSON API under /api/v1/: one NinjaAPI, one error shape {"detail", "code"[, "fields"]}."""
 
+import importlib
+
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -86,3 +88,13 @@ api.add_router("/", regions_router)
 api.add_router("/", public_router)
 api.add_router("/", staff_router)
 api.add_router("/", accounts_router)
+
+# Each capability app with an `api.py` defining `router` adds its routes under /api/v1/ here.
+for _app in ("sla", "dispatch", "console", "live", "portal"):
+    try:
+        _module = importlib.import_module(f"laksana.{_app}.api")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"laksana.{_app}.api":
+            raise
+        continue
+    api.add_router("/", _module.router)

@@ -37,7 +37,13 @@ INSTALLED_APPS = [
     "laksana.agencies",
     "laksana.accounts",
     "laksana.complaints",
+    "laksana.sla",
+    "laksana.dispatch",
     "laksana.live",
+    "laksana.open311",
+    "laksana.portal",
+    "laksana.console",
+    "laksana.bench",
     "laksana.demo",
 ]
 
@@ -107,6 +113,7 @@ TIME_ZONE = "UTC"  # stored in UTC; each region's own zone is applied when shown
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "laksana" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

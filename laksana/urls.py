@@ -5,11 +5,13 @@ from django.views.static import serve
 
 from laksana.api import api
 
+# Admin modules are registered here for Laksana's apps only (see settings: SimpleAdminConfig).
 for app in ("regions", "agencies", "accounts", "complaints"):
     __import__(f"laksana.{app}.admin")
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("open311/v2/", include("laksana.open311.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -19,4 +21,8 @@ urlpatterns = [
         serve,
         {"document_root": settings.MEDIA_ROOT},
     ),
+    # Region pages last: `<region-slug>/...` would otherwise swallow the paths above.
+    path("<slug:region_slug>/console/", include("laksana.console.urls")),
+    path("<slug:region_slug>/live/", include("laksana.live.urls")),
+    path("<slug:region_slug>/", include("laksana.portal.urls")),
 ]

@@ -17,6 +17,7 @@ class Status(models.TextChoices):
     VERIFIED = "verified", _("Diverifikasi")
     DISPATCHED = "dispatched", _("Diteruskan ke OPD")
     IN_PROGRESS = "in_progress", _("Ditindaklanjuti")
+    WAITING = "waiting", _("Menunggu tanggapan pelapor")
     RESOLVED = "resolved", _("Selesai ditangani")
     CLOSED = "closed", _("Ditutup")
     REJECTED = "rejected", _("Ditolak")
@@ -24,7 +25,13 @@ class Status(models.TextChoices):
     NOTED = "noted", _("Dicatat")
 
 
-OPEN_STATUSES = [Status.SUBMITTED, Status.VERIFIED, Status.DISPATCHED, Status.IN_PROGRESS]
+OPEN_STATUSES = [
+    Status.SUBMITTED,
+    Status.VERIFIED,
+    Status.DISPATCHED,
+    Status.IN_PROGRESS,
+    Status.WAITING,
+]
 FINAL_STATUSES = [Status.CLOSED, Status.REJECTED, Status.DUPLICATE, Status.NOTED]
 
 
@@ -33,6 +40,10 @@ class Channel(models.TextChoices):
     API = "api", _("API")
     OPEN311 = "open311", "Open311"
     STAFF = "staff", _("Petugas")
+    SMS = "sms", "SMS"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    TELEGRAM = "telegram", "Telegram"
+    EMAIL = "email", _("E-mail")
     DEMO = "demo", _("Data demo")
 
 
@@ -100,6 +111,19 @@ class Complaint(models.Model):
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.TextField(blank=True)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+    source = models.CharField(
+        max_length=100, blank=True, help_text="Which app or key sent it (e.g. an Open311 key name)"
+    )
+    attributes = models.JSONField(
+        default=dict, blank=True, help_text="Answers to the category's extra questions"
+    )
+    # Deadlines (sla): the current stage's deadline in working time, and escalation so far.
+    next_deadline = models.DateTimeField(null=True, blank=True)
+    deadline_stage = models.CharField(max_length=16, blank=True)
+    overdue_level = models.PositiveSmallIntegerField(default=0)
+    acknowledged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the agency's liaison acknowledged the disposition"
+    )
     # Bumped on every change; a client may send the version it saw to detect a stale update.
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField()
@@ -128,6 +152,7 @@ class Complaint(models.Model):
             models.Index(fields=["region", "category", "id"], name="c_region_category"),
             models.Index(fields=["region", "area", "id"], name="c_region_area"),
             models.Index(fields=["region", "updated_at", "id"], name="c_region_updated"),
+            models.Index(fields=["region", "next_deadline"], name="c_region_deadline"),
         ]
 
     def __str__(self) -> str:
@@ -159,6 +184,14 @@ class Event(models.Model):
         RATED = "rated", _("Penilaian pelapor")
         ATTACHMENT = "attachment", _("Foto ditambahkan")
         PRIVACY = "privacy", _("Privasi diperketat")
+        OVERDUE = "overdue", _("Melewati batas waktu")
+        ESCALATED = "escalated", _("Dieskalasi")
+        WAITING = "waiting", _("Menunggu tanggapan pelapor")
+        ANSWERED = "answered", _("Pelapor menanggapi")
+        ASSIGNED = "assigned", _("Ditugaskan ke petugas lapangan")
+        FIELD = "field", _("Pekerjaan lapangan")
+        VIEWED = "viewed", _("Data pelapor dilihat")
+        UPDATE = "update", _("Pembaruan dari sistem OPD")
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE)
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")

@@ -73,7 +73,16 @@ class System:
     label: str = "Sistem"
 
 
-Actor = Staff | Citizen | System
+@dataclass(frozen=True)
+class Integration:
+    """An agency's own system (through a region API key) acting for that agency."""
+
+    region_id: int
+    agency_id: int | None
+    label: str = "Sistem OPD"
+
+
+Actor = Staff | Citizen | System | Integration
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,6 +136,8 @@ def submit(
     is_confidential: bool = False,
     channel: str = Channel.WEB,
     idempotency_key: str | None = None,
+    source: str = "",
+    attributes: dict | None = None,
     data: dict | None = None,
 ) -> Submitted:
     """Take in one complaint from any channel.
@@ -194,6 +205,8 @@ def submit(
             is_confidential=is_confidential,
             channel=channel,
             idempotency_key=idempotency_key or None,
+            source=source[:100],
+            attributes=attributes or {},
             token=token,
             data=data or {},
         )
@@ -346,6 +359,10 @@ def _is_operator(actor: Actor) -> bool:
 
 
 def _is_handler(actor: Actor, complaint: Complaint) -> bool:
+    if isinstance(actor, Integration):
+        return actor.region_id == complaint.region_id and (
+            actor.agency_id is None or actor.agency_id == complaint.agency_id
+        )
     return isinstance(actor, Staff) and actor.has_in_agency(complaint.agency_id, *HANDLERS)
 
 
