@@ -24,5 +24,6 @@ urlpatterns = [
     # Region pages last: `<region-slug>/...` would otherwise swallow the paths above.
     path("<slug:region_slug>/console/", include("laksana.console.urls")),
     path("<slug:region_slug>/live/", include("laksana.live.urls")),
+    path("<slug:region_slug>/field/", include("laksana.dispatch.urls")),
     path("<slug:region_slug>/", include("laksana.portal.urls")),
 ]
