@@ -128,6 +128,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 MAP_TILE_URL = env("MAP_TILE_URL")
 
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rate limits must be shared by all web workers: a table in the main database.
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "laksana_ratelimit",
+    },
+}
+
 LOGIN_URL = "/accounts/login/"
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True

@@ -192,6 +192,7 @@ class Event(models.Model):
         FIELD = "field", _("Pekerjaan lapangan")
         VIEWED = "viewed", _("Data pelapor dilihat")
         UPDATE = "update", _("Pembaruan dari sistem OPD")
+        DESK_ACK = "desk_ack", _("Disposisi diterima petugas penghubung")
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE)
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")

@@ -29,6 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_serve=False, complaints=2200, **options):
         call_command("migrate", verbosity=0, interactive=False)
+        call_command("createcachetable", verbosity=0)
         call_command("region", "load", str(DEMO_REGION), stdout=self.stdout)
         region = Region.objects.get(slug="kota-tangerang")
         ensure_accounts(region)

@@ -1,0 +1,282 @@
+"""Shared machinery of the lifecycle: actors, locking, permission checks, events, counters."""
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from laksana.agencies.models import Role
+from laksana.agencies.services import Staff
+from laksana.common import clock
+from laksana.common.errors import (
+    Conflict,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
+from laksana.live import bus
+
+from ..models import (
+    Complaint,
+    Event,
+    StatusCount,
+)
+
+MAX_DESCRIPTION = 4000
+MIN_DESCRIPTION = 10
+MAX_TEXT = 4000
+REOPEN_WORKING_DAYS = 10
+OPERATORS = (Role.OPERATOR, Role.REGION_ADMIN)
+# Event types that always come with a status change (written only by their transitions).
+STATUS_EVENTS = {
+    "submitted",
+    "verified",
+    "rejected",
+    "merged",
+    "acknowledged",
+    "disposed",
+    "accepted",
+    "returned",
+    "resolved",
+    "reopened",
+    "closed",
+    "waiting",
+    "answered",
+}
+HANDLERS = (Role.AGENCY_ADMIN, Role.AGENCY_STAFF)
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """The reporter, acting through the secret token of their tracking link."""
+
+    label: str = "Pelapor"
+
+
+@dataclass(frozen=True)
+class System:
+    """Laksana itself (auto-close, imports)."""
+
+    label: str = "Sistem"
+
+
+@dataclass(frozen=True)
+class Integration:
+    """An agency's own system (through a region API key) acting for that agency."""
+
+    region_id: int
+    agency_id: int | None
+    label: str = "Sistem OPD"
+
+
+Actor = Staff | Citizen | System | Integration
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding complaints
+
+
+def get_by_token(token: str) -> Complaint:
+    complaint = (
+        Complaint.objects.select_related("region", "category", "agency", "area")
+        .filter(token_hash=hash_token(token or ""))
+        .first()
+    )
+    if complaint is None:
+        raise NotFound(_("Laporan tidak ditemukan. Periksa kembali tautan pelacakan Anda."))
+    return complaint
+
+
+def visible_to(staff: Staff):
+    """The complaints a staff member may see: the whole region for operators, admins, viewers and
+    auditors; their agencies' complaints for agency roles; nothing else."""
+    qs = Complaint.objects.filter(region=staff.region)
+    if staff.sees_whole_region:
+        return qs
+    handler_agencies = [a for a in staff.agency_ids if staff.has_in_agency(a, *HANDLERS)]
+    return qs.filter(agency_id__in=handler_agencies)
+
+
+def get_for_staff(staff: Staff, number: str) -> Complaint:
+    complaint = (
+        visible_to(staff)
+        .select_related("region", "category", "agency", "area", "reporter")
+        .filter(number=number)
+        .first()
+    )
+    if complaint is None:
+        raise NotFound(_("Laporan %(number)s tidak ditemukan.") % {"number": number})
+    return complaint
+
+
+# ---------------------------------------------------------------------------------------------
+# Transitions
+
+
+@contextmanager
+def _editing(complaint: Complaint, version: int | None) -> Iterator[Complaint]:
+    with transaction.atomic():
+        fresh = (
+            Complaint.objects.select_for_update(of=("self",))
+            .select_related("region", "category", "agency")
+            .get(pk=complaint.pk)
+        )
+        if version is not None and fresh.version != version:
+            raise Conflict(
+                _("Laporan %(number)s baru saja diubah oleh orang lain. Muat ulang lalu coba lagi.")
+                % {"number": fresh.number},
+                code="stale",
+            )
+        yield fresh
+
+
+def _require(allowed: bool, message: str | None = None) -> None:
+    if not allowed:
+        raise Forbidden(message or _("Anda tidak berwenang melakukan tindakan ini."))
+
+
+def _require_state(complaint: Complaint, allowed: tuple[str, ...], action: str) -> None:
+    if complaint.status not in allowed:
+        raise InvalidTransition(
+            _("Laporan berstatus '%(status)s' tidak dapat %(action)s.")
+            % {"status": complaint.get_status_display(), "action": action}
+        )
+
+
+def _is_operator(actor: Actor) -> bool:
+    return isinstance(actor, Staff) and actor.has(*OPERATORS)
+
+
+def _is_handler(actor: Actor, complaint: Complaint) -> bool:
+    if isinstance(actor, Integration):
+        return actor.region_id == complaint.region_id and (
+            actor.agency_id is None or actor.agency_id == complaint.agency_id
+        )
+    return isinstance(actor, Staff) and actor.has_in_agency(complaint.agency_id, *HANDLERS)
+
+
+def _text(value: str | None, *, field: str, required: bool = True) -> str:
+    errors: dict = {}
+    value = _clean_text(value, field=field, limit=MAX_TEXT, errors=errors, required=required)
+    if errors:
+        raise ValidationFailed(errors[field], fields=errors)
+    return value
+
+
+def _count(region_id: int, agency_id: int | None, status: str, delta: int) -> None:
+    key = agency_id or 0
+    updated = StatusCount.objects.filter(region_id=region_id, agency_key=key, status=status).update(
+        count=F("count") + delta
+    )
+    if not updated:
+        row, _created = StatusCount.objects.get_or_create(
+            region_id=region_id, agency_key=key, status=status
+        )
+        StatusCount.objects.filter(pk=row.pk).update(count=F("count") + delta)
+
+
+def _actor_fields(actor: Actor) -> dict:
+    if isinstance(actor, Staff):
+        user = actor.user
+        return {"actor": user, "actor_label": (user.get_full_name() or user.get_username())[:120]}
+    return {"actor": None, "actor_label": actor.label}
+
+
+def _event(
+    complaint,
+    *,
+    actor,
+    type,
+    from_status="",
+    to_status="",
+    text="",
+    public=True,
+    data=None,
+    agency=None,
+) -> Event:
+    event = Event.objects.create(
+        region_id=complaint.region_id,
+        complaint=complaint,
+        type=type,
+        from_status=from_status,
+        to_status=to_status,
+        agency=agency if agency is not None else complaint.agency,
+        is_public=public,
+        text=text,
+        data=data or {},
+        created_at=clock.now(),
+        **_actor_fields(actor),
+    )
+    message = {
+        "id": event.id,
+        "region": complaint.region_id,
+        "complaint": complaint.number,
+        "type": type,
+        "status": complaint.status,
+        "agency": complaint.agency_id,
+        "public": public,
+    }
+    transaction.on_commit(lambda: bus.publish(message))
+    return event
+
+
+def _change(
+    complaint: Complaint,
+    *,
+    actor: Actor,
+    type: str,
+    to_status: str | None = None,
+    text: str = "",
+    public: bool = True,
+    data: dict | None = None,
+    event_agency=None,
+    **changes,
+) -> Complaint:
+    """Apply one change to a locked complaint: conditional update, counters, the event."""
+    now = clock.now()
+    old_status, old_agency = complaint.status, complaint.agency_id
+    new_status = to_status or old_status
+    changes.update(status=new_status, updated_at=now)
+    updated = Complaint.objects.filter(pk=complaint.pk, version=complaint.version).update(
+        version=F("version") + 1, **changes
+    )
+    if updated != 1:
+        raise Conflict(_("Laporan baru saja diubah oleh orang lain. Muat ulang lalu coba lagi."))
+    for name, value in changes.items():
+        setattr(complaint, name, value)
+    complaint.version += 1
+    if "agency" in changes:
+        complaint.agency_id = changes["agency"].id if changes["agency"] else None
+    if (old_status, old_agency) != (new_status, complaint.agency_id):
+        _count(complaint.region_id, old_agency, old_status, -1)
+        _count(complaint.region_id, complaint.agency_id, new_status, +1)
+    _event(
+        complaint,
+        actor=actor,
+        type=type,
+        from_status=old_status if new_status != old_status else "",
+        to_status=new_status if new_status != old_status else "",
+        text=text,
+        public=public,
+        data=data,
+        agency=event_agency,
+    )
+    return complaint
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _clean_text(value: str | None, *, field: str, limit: int, errors: dict, required: bool = False):
+    value = (value or "").strip()
+    if required and not value:
+        errors[field] = _("Wajib diisi.")
+    elif len(value) > limit:
+        errors[field] = _("Terlalu panjang: paling banyak %(n)d karakter.") % {"n": limit}
+    return value

@@ -1,0 +1,226 @@
+"""Taking in a complaint from any channel: validation, numbering, idempotent retries."""
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from laksana.agencies.services import get_category
+from laksana.common import clock
+from laksana.common.errors import (
+    Conflict,
+    ValidationFailed,
+)
+from laksana.regions.models import Area, Region
+from laksana.regions.services import area_by_code, locate
+
+from ..models import (
+    Channel,
+    Complaint,
+    Event,
+    Kind,
+    Reporter,
+)
+from ..models import Status as S
+from .core import (
+    MAX_DESCRIPTION,
+    MIN_DESCRIPTION,
+    Citizen,
+    System,
+    _clean_text,
+    _count,
+    _event,
+    hash_token,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Intake
+
+
+def _new_token(region: Region, idempotency_key: str | None) -> str:
+    if not idempotency_key:
+        return secrets.token_urlsafe(24)
+    # A retried submission must get the same tracking link back, so derive it from the key.
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"{region.id}:{idempotency_key}".encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
+
+
+@dataclass
+class Submitted:
+    complaint: Complaint
+    token: str
+    created: bool
+
+
+def submit(
+    *,
+    region: Region,
+    category_code: str,
+    description: str,
+    kind: str = Kind.COMPLAINT,
+    lat: float | None = None,
+    lng: float | None = None,
+    area_code: str | None = None,
+    address: str = "",
+    reporter_name: str = "",
+    phone: str = "",
+    email: str = "",
+    is_anonymous: bool = False,
+    is_confidential: bool = False,
+    channel: str = Channel.WEB,
+    idempotency_key: str | None = None,
+    source: str = "",
+    attributes: dict | None = None,
+    data: dict | None = None,
+) -> Submitted:
+    """Take in one complaint from any channel.
+
+    Steps: validate every field (collecting all errors at once); resolve the category and the area
+    (from coordinates: point in kelurahan; else a chosen area code); return the earlier complaint
+    when the same idempotency key was already used; else number it, store it with its reporter,
+    count it and write the `submitted` event.
+    """
+    errors: dict[str, str] = {}
+    description = _clean_text(
+        description, field="description", limit=MAX_DESCRIPTION, errors=errors, required=True
+    )
+    if description and len(description) < MIN_DESCRIPTION and "description" not in errors:
+        errors["description"] = _(
+            "Ceritakan sedikit lebih rinci (paling sedikit %(n)d karakter)."
+        ) % {"n": MIN_DESCRIPTION}
+    address = _clean_text(address, field="address", limit=300, errors=errors)
+    reporter_name = _clean_text(reporter_name, field="name", limit=120, errors=errors)
+    phone = _clean_phone(phone, errors)
+    email = _clean_text(email, field="email", limit=254, errors=errors)
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            errors["email"] = _("Alamat e-mail tidak valid.")
+    if kind not in Kind.values:
+        errors["kind"] = _("Jenis laporan tidak dikenal.")
+    if idempotency_key is not None and not (0 < len(idempotency_key) <= 64):
+        errors["idempotency_key"] = _("Kunci idempotensi harus 1–64 karakter.")
+    category = area = None
+    try:
+        category = get_category(region, category_code or "", public_only=True)
+    except ValidationFailed as exc:
+        errors["category"] = exc.detail
+    try:
+        area = _resolve_location(region, lat=lat, lng=lng, area_code=area_code)
+    except ValidationFailed as exc:
+        errors.update({k: exc.detail for k in exc.fields} or {"location": exc.detail})
+    location_errors = {"location", "lat", "lng", "area"} & errors.keys()
+    if kind == Kind.COMPLAINT and lat is None and area is None and not location_errors:
+        errors["location"] = _("Tentukan lokasi: titik di peta atau kecamatan/kelurahan.")
+    if errors:
+        raise ValidationFailed(
+            _("Periksa kembali isian laporan."), code="validation_error", fields=errors
+        )
+
+    if idempotency_key:
+        earlier = Complaint.objects.filter(region=region, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return _replay(earlier, region, idempotency_key, category, description)
+    token = _new_token(region, idempotency_key)
+    try:
+        complaint = _insert(
+            region=region,
+            category=category,
+            area=area,
+            kind=kind,
+            description=description,
+            lat=lat,
+            lng=lng,
+            address=address,
+            reporter=(reporter_name, phone, email),
+            is_anonymous=is_anonymous,
+            is_confidential=is_confidential,
+            channel=channel,
+            idempotency_key=idempotency_key or None,
+            source=source[:100],
+            attributes=attributes or {},
+            token=token,
+            data=data or {},
+        )
+    except IntegrityError:
+        # The same key raced us (double tap on two connections): the other insert won.
+        earlier = Complaint.objects.filter(region=region, idempotency_key=idempotency_key).first()
+        if earlier is None:
+            raise
+        return _replay(earlier, region, idempotency_key, category, description)
+    return Submitted(complaint=complaint, token=token, created=True)
+
+
+def _replay(earlier, region, key, category, description) -> Submitted:
+    if earlier.category_id != category.id or earlier.description != description:
+        raise Conflict(
+            _("Kunci idempotensi ini sudah dipakai untuk laporan lain."),
+            code="idempotency_conflict",
+        )
+    return Submitted(complaint=earlier, token=_new_token(region, key), created=False)
+
+
+def _clean_phone(phone: str | None, errors: dict) -> str:
+    phone = (phone or "").strip()
+    if not phone:
+        return ""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if not all(ch.isdigit() or ch in "+-() ." for ch in phone) or not 8 <= len(digits) <= 15:
+        errors["phone"] = _("Nomor telepon tidak valid (8–15 angka, contoh 0812 3456 7890).")
+        return ""
+    if digits.startswith("62"):
+        digits = "0" + digits[2:]
+    return digits
+
+
+def _resolve_location(region, *, lat, lng, area_code) -> Area | None:
+    if (lat is None) != (lng is None):
+        raise ValidationFailed(_("Isi lintang dan bujur sekaligus."), fields={"lat": "", "lng": ""})
+    if lat is not None:
+        return locate(region, lat=float(lat), lng=float(lng))
+    if area_code:
+        return area_by_code(region, area_code)
+    return None
+
+
+@transaction.atomic
+def _insert(*, region, category, area, reporter, token, data, **fields) -> Complaint:
+    now = clock.now()
+    Region.objects.filter(pk=region.pk).update(complaint_seq=F("complaint_seq") + 1)
+    seq = Region.objects.values_list("complaint_seq", flat=True).get(pk=region.pk)
+    local = now.astimezone(region.tz)
+    name, phone, email = reporter
+    person = None
+    if name or phone or email:
+        person = Reporter.objects.create(region=region, name=name, phone=phone, email=email)
+    complaint = Complaint.objects.create(
+        region=region,
+        number=f"{region.tracking_prefix}-{local:%y%m}-{seq:06d}",
+        token_hash=hash_token(token),
+        category=category,
+        area=area,
+        reporter=person,
+        submitted_at=now,
+        updated_at=now,
+        **fields,
+    )
+    _count(region.id, None, S.SUBMITTED, +1)
+    _event(
+        complaint,
+        actor=Citizen() if fields["channel"] != Channel.STAFF else System(),
+        type=Event.Type.SUBMITTED,
+        to_status=S.SUBMITTED,
+        data={"channel": fields["channel"], **data},
+    )
+    return complaint

@@ -1,0 +1,145 @@
+"""Timeline entries without a status transition, waiting for the reporter, and photos."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from laksana.agencies.services import Staff
+from laksana.common import clock
+from laksana.common.errors import (
+    Conflict,
+    ValidationFailed,
+)
+
+from ..models import (
+    Complaint,
+    Event,
+)
+from ..models import Status as S
+from .core import (
+    STATUS_EVENTS,
+    Actor,
+    Citizen,
+    _change,
+    _editing,
+    _event,
+    _is_handler,
+    _is_operator,
+    _require,
+    _require_state,
+    _text,
+)
+
+
+def add_event(
+    *,
+    complaint: Complaint,
+    actor: Actor,
+    type: str,
+    text: str = "",
+    public: bool = False,
+    data: dict | None = None,
+) -> Event:
+    """A timeline entry that changes nothing else about the complaint (assignments, field work,
+    deadline breaches, views of personal data). Status changes never come through here."""
+    if type in STATUS_EVENTS:
+        raise ValueError(f"{type} changes status: use its own service function")
+    with transaction.atomic():
+        return _event(complaint, actor=actor, type=type, text=text, public=public, data=data)
+
+
+def ask_reporter(
+    *, staff: Staff, complaint: Complaint, question: str, version: int | None = None
+) -> Complaint:
+    """Operator or agency asks the citizen for more information; the complaint waits for them."""
+    with _editing(complaint, version) as c:
+        _require(_is_operator(staff) or _is_handler(staff, c))
+        _require_state(
+            c, (S.SUBMITTED, S.VERIFIED, S.DISPATCHED, S.IN_PROGRESS), _("menunggu pelapor")
+        )
+        return _change(
+            c,
+            actor=staff,
+            type=Event.Type.WAITING,
+            to_status=S.WAITING,
+            text=_text(question, field="question"),
+            data={"resume": c.status},
+        )
+
+
+def answer(*, complaint: Complaint, text: str) -> Complaint:
+    """The citizen answers a question; the complaint returns to the state it waited in."""
+    with _editing(complaint, None) as c:
+        _require_state(c, (S.WAITING,), _("dijawab"))
+        asked = c.events.filter(type=Event.Type.WAITING).order_by("-id").first()
+        resume = (asked.data or {}).get("resume", S.SUBMITTED) if asked else S.SUBMITTED
+        return _change(
+            c,
+            actor=Citizen(),
+            type=Event.Type.ANSWERED,
+            to_status=resume,
+            text=_text(text, field="text"),
+        )
+
+
+def acknowledge_disposition(*, staff: Staff, complaint: Complaint) -> Complaint:
+    """The agency's liaison on duty confirms they saw a new disposition (timed by the duty report).
+    Only the first acknowledgment counts."""
+    with _editing(complaint, None) as c:
+        _require(_is_handler(staff, c))
+        _require_state(c, (S.DISPATCHED, S.IN_PROGRESS), _("dikonfirmasi"))
+        if c.acknowledged_at is not None:
+            raise Conflict(_("Disposisi ini sudah dikonfirmasi."), code="already_acknowledged")
+        return _change(
+            c, actor=staff, type=Event.Type.DESK_ACK, public=False, acknowledged_at=clock.now()
+        )
+
+
+MAX_REPORT_PHOTOS = 5
+
+
+def add_photo(*, complaint: Complaint, actor: Actor, upload, purpose: str = "report"):
+    """Store a photo for a complaint: the citizen's (while still new) or an agency's evidence.
+
+    Steps: check who may add it and the limit of report photos; validate and re-encode the image
+    (content, not name, decides: JPEG, PNG or WebP; EXIF and GPS stripped; resized); store it
+    through Django's storage; write the event.
+    """
+    from ..models import Attachment
+    from ..photos import clean_image
+
+    with _editing(complaint, None) as c:
+        if purpose == Attachment.Purpose.EVIDENCE:
+            _require(_is_handler(actor, c) or _is_operator(actor))
+            _require_state(c, (S.DISPATCHED, S.IN_PROGRESS), _("diberi foto bukti"))
+        else:
+            _require(isinstance(actor, Citizen) or _is_operator(actor))
+            _require_state(c, (S.SUBMITTED, S.VERIFIED), _("diberi foto"))
+            if c.attachments.filter(purpose=purpose).count() >= MAX_REPORT_PHOTOS:
+                raise ValidationFailed(
+                    _("Paling banyak %(n)d foto per laporan.") % {"n": MAX_REPORT_PHOTOS},
+                    code="too_many_photos",
+                    fields={"photo": ""},
+                )
+        image = clean_image(upload)
+        attachment = Attachment(
+            region_id=c.region_id,
+            complaint=c,
+            purpose=purpose,
+            content_type=image.content_type,
+            size=len(image.data),
+            width=image.width,
+            height=image.height,
+            sha256=image.sha256,
+            uploaded_by=actor.user if isinstance(actor, Staff) else None,
+            created_at=clock.now(),
+        )
+        attachment.file.save(f"photo.{image.extension}", image.as_file(), save=False)
+        attachment.save()
+        _change(
+            c,
+            actor=actor,
+            type=Event.Type.ATTACHMENT,
+            public=purpose == "report",
+            data={"attachment": attachment.id, "purpose": purpose},
+        )
+        return attachment
