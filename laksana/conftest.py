@@ -9,6 +9,15 @@ from laksana.testing.personas import (
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """PBKDF2's deliberate slowness protects real passwords; in tests it only costs time."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
