@@ -41,6 +41,44 @@ def create_token(request, payload: TokenIn):
     return 201, {"token": key, "name": token.name}
 
 
+class TokenRow(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: str
+    last_used_at: str | None
+
+
+@router.get(
+    "/auth/tokens",
+    response=list[TokenRow],
+    auth=STAFF_AUTH,
+    summary="My personal API tokens (never the secret itself)",
+)
+def list_tokens(request):
+    return [
+        {
+            "id": t.id,
+            "name": t.name,
+            "prefix": t.prefix,
+            "created_at": t.created_at.isoformat(),
+            "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+        }
+        for t in request.auth.api_tokens.filter(revoked_at__isnull=True).order_by("-id")
+    ]
+
+
+@router.delete(
+    "/auth/tokens/{token_id}",
+    response={204: None},
+    auth=STAFF_AUTH,
+    summary="Revoke one of my tokens",
+)
+def revoke_token(request, token_id: int):
+    services.revoke_token(user=request.auth, token_id=token_id)
+    return 204, None
+
+
 @router.get("/me", response=MeOut, auth=STAFF_AUTH, summary="Who am I, and my roles")
 def me(request):
     user = request.auth
