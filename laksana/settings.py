@@ -1,5 +1,6 @@
 """Django settings: everything configurable comes from the environment through laksana.conf."""
 
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -119,6 +120,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# WhiteNoise hands Django a synchronous file iterator; under ASGI Django warns on every static file.
+# The files are small and cached by browsers; a production CDN or web server serves them anyway.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous")
 MEDIA_URL = "/media/"
 _media = env("MEDIA_ROOT")
 MEDIA_ROOT = DATA_DIR / "media" if "<LAKSANA_DATA_DIR>" in _media else Path(_media)
