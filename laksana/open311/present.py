@@ -76,7 +76,7 @@ def attribute_definitions(category: Category) -> list[dict]:
             "datatype": datatype,
             "required": bool(a.get("required", False)),
             "datatype_description": str(a.get("datatype_description") or ""),
-            "order": int(a.get("order") or position),
+            "order": _order(a.get("order"), position),
             "description": str(a.get("description") or ""),
         }
         if datatype in LIST_DATATYPES:
@@ -87,6 +87,14 @@ def attribute_definitions(category: Category) -> list[dict]:
             ]
         out.append(attribute)
     return sorted(out, key=lambda a: a["order"])
+
+
+def _order(value, default: int) -> int:
+    # Admins edit attributes as JSON: a bad order must not break every client's service list.
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
 
 
 def service(category: Category) -> dict:

@@ -34,12 +34,14 @@ CHANGESET = "2026-11-27T00:00:00Z"
 def open311(*methods: str) -> Callable:
     """Allow only `methods`; turn every refusal into an Open311 error in the URL's format."""
 
+    allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
+
     def decorate(view: Callable) -> Callable:
         @csrf_exempt  # machine clients authenticate with api_key, never with a session cookie
         @wraps(view)
         def wrapper(request: HttpRequest, fmt: str = "json", **kwargs) -> HttpResponse:
             try:
-                if request.method not in methods:
+                if request.method not in allowed:
                     raise Open311Error(405, _("Metode %s tidak didukung di sini.") % request.method)
                 _refuse_nul(request, kwargs)
                 return view(request, fmt, **kwargs)

@@ -3,8 +3,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from laksana.complaints.models import Attachment, Complaint, Event
 from laksana.complaints.tests.images import jpeg_bytes
-from laksana.open311.models import Submission
-from laksana.open311.tests.helpers import BASE, TNG, both, descriptions, post_both, validate
+from laksana.open311.keys import create_key, revoke_key
+from laksana.open311.models import ApiKey, Submission
+from laksana.open311.tests.helpers import (
+    BASE,
+    TNG,
+    assert_same,
+    both,
+    descriptions,
+    post_both,
+    validate,
+)
 from laksana.testing.personas import IN_CONTOH, IN_TANGERANG
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +38,16 @@ def _form(api_key, **overrides):
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def post_errors(client, data, status=400):
+    as_json = client.post(BASE + "requests.json", data)
+    as_xml = client.post(BASE + "requests.xml", data)
+    assert as_json.status_code == as_xml.status_code == status, as_json.content
+    body = as_json.json()
+    validate("errors", body)
+    assert_same(body, as_xml.content)
+    return body
 
 
 def test_form_post_creates_a_complaint_through_the_open311_channel(client, api_key):
@@ -138,7 +157,7 @@ def test_wrong_attributes_are_all_reported_at_once(client, api_key, road):
             "attribute": "x",
         },
     )
-    body = both_post_errors(client, data)
+    body = post_errors(client, data)
     arguments = {e["description"].split(":")[0] for e in body}
     assert arguments == {
         "attribute[SIZE]",
@@ -150,22 +169,10 @@ def test_wrong_attributes_are_all_reported_at_once(client, api_key, road):
     }
 
 
-def both_post_errors(client, data, status=400):
-    as_json = client.post(BASE + "requests.json", data)
-    as_xml = client.post(BASE + "requests.xml", data)
-    assert as_json.status_code == as_xml.status_code == status, as_json.content
-    body = as_json.json()
-    validate("errors", body)
-    from laksana.open311.tests.helpers import assert_same
-
-    assert_same(body, as_xml.content)
-    return body
-
-
 def test_several_wrong_arguments_give_several_errors_and_store_nothing(client, api_key):
     data = _form(api_key, service_code="", lat="abc", long="106.6", device_id="d" * 101)
     data["media_url"] = "ftp://x"
-    body = both_post_errors(client, data)
+    body = post_errors(client, data)
     arguments = sorted(e["description"].split(":")[0] for e in body)
     assert arguments == ["device_id", "lat", "media_url", "service_code"]
     assert all(e["code"] == 400 for e in body)
@@ -174,25 +181,25 @@ def test_several_wrong_arguments_give_several_errors_and_store_nothing(client, a
 
 def test_complaint_rules_are_reported_per_argument(client, api_key):
     data = _form(api_key, description="rusak", email="bukan-email", phone="12")
-    body = both_post_errors(client, data)
+    body = post_errors(client, data)
     assert {e["description"].split(":")[0] for e in body} == {"description", "email", "phone"}
 
 
 def test_point_outside_the_region_is_refused(client, api_key):
-    body = both_post_errors(client, _form(api_key, lat=str(IN_CONTOH[0]), long=str(IN_CONTOH[1])))
+    body = post_errors(client, _form(api_key, lat=str(IN_CONTOH[0]), long=str(IN_CONTOH[1])))
     assert descriptions(body)
 
 
 def test_one_coordinate_alone_and_out_of_range_are_refused(client, api_key):
-    assert "lat/long" in descriptions(both_post_errors(client, _form(api_key, long=None)))
-    body = both_post_errors(client, _form(api_key, lat="91", long="inf"))
+    assert "lat/long" in descriptions(post_errors(client, _form(api_key, long=None)))
+    body = post_errors(client, _form(api_key, lat="91", long="inf"))
     assert {e["description"].split(":")[0] for e in body} == {"lat", "long"}
 
 
 def test_unknown_or_private_service_is_400_on_post(client, api_key, tangerang):
     tangerang.categories.filter(code="BANJIR").update(is_public=False)
     for code in ("TIDAK-ADA", "BANJIR"):
-        body = both_post_errors(client, _form(api_key, service_code=code))
+        body = post_errors(client, _form(api_key, service_code=code))
         assert descriptions(body).startswith("service_code:")
 
 
@@ -210,7 +217,7 @@ def test_too_many_photos_are_refused(client, api_key, media_root):
 
 
 def test_nul_bytes_are_refused_not_crashed_on(client, api_key):
-    body = both_post_errors(client, _form(api_key, description="ada\x00nul di sini ya"))
+    body = post_errors(client, _form(api_key, description="ada\x00nul di sini ya"))
     assert descriptions(body).startswith("description:")
 
 
@@ -225,20 +232,17 @@ def test_anonymous_reporter_is_fine(client, api_key):
 
 def test_missing_or_wrong_key_is_403(client, tangerang):
     for key in (None, "o311_wrong"):
-        body = both_post_errors(client, _form(key), status=403)
+        body = post_errors(client, _form(key), status=403)
         assert body[0]["code"] == 403 and descriptions(body).startswith("api_key:")
 
 
 def test_revoked_key_is_403(client, tangerang, api_key):
-    from laksana.open311.keys import revoke_key
-    from laksana.open311.models import ApiKey
-
     revoke_key(region=tangerang, key_id=ApiKey.objects.get(name="Aplikasi Warga").id)
-    both_post_errors(client, _form(api_key), status=403)
+    post_errors(client, _form(api_key), status=403)
 
 
 def test_key_of_another_region_cannot_create_here(client, tangerang, contoh_key):
-    body = both_post_errors(client, _form(contoh_key), status=403)
+    body = post_errors(client, _form(contoh_key), status=403)
     assert "jurisdiction_id" in descriptions(body)
     assert not Complaint.objects.filter(source="Aplikasi Contoh").exists()
 
@@ -260,8 +264,6 @@ def test_key_of_another_region_creates_only_in_its_own(client, tangerang, contoh
 
 
 def test_each_key_has_its_own_rate_limit(client, tangerang):
-    from laksana.open311.keys import create_key
-
     slow = create_key(region=tangerang, name="Lambat", rate_limit=2)[1]
     fast = create_key(region=tangerang, name="Cepat", rate_limit=100)[1]
     statuses = [client.post(BASE + "requests.json", _form(slow)).status_code for _i in range(3)]
@@ -274,7 +276,7 @@ def test_each_key_has_its_own_rate_limit(client, tangerang):
 def test_post_without_jurisdiction_while_several_regions_is_400(client, api_key, contoh):
     data = _form(api_key)
     del data["jurisdiction_id"]
-    body = both_post_errors(client, data)
+    body = post_errors(client, data)
     assert descriptions(body).startswith("jurisdiction_id:")
 
 

@@ -76,7 +76,7 @@ def test_request_fields_map_the_complaint(client, history, now):
     assert row["status"] == "closed" and row["service_notice"] == "Selesai ditangani"
     assert row["service_code"] == "JALAN-RUSAK"
     assert row["service_name"] == "Jalan rusak / berlubang"
-    assert row["agency_responsible"] == done.agency.name if done.agency else row
+    assert row["agency_responsible"] == "Dinas Pekerjaan Umum dan Penataan Ruang"
     assert row["status_notes"] == "Sudah ditambal. Info: [nomor disamarkan]"
     assert row["address_id"] == "36.71.01.1001" and row["zipcode"] == "15111"
     assert row["requested_datetime"] == "2026-11-10T10:00:00+07:00"
@@ -271,7 +271,7 @@ def test_queries_do_not_grow_with_the_number_of_requests(client, submit, media_r
     assert many == few
 
 
-def test_bad_photo_ids_in_query_string_do_not_crash(client, tangerang):
+def test_nul_in_the_query_string_is_a_400_not_a_crash(client, tangerang):
     assert descriptions(both(client, "requests", {**TNG, "status": "\x00"}, status=400))
 
 

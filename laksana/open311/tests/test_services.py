@@ -65,6 +65,15 @@ def test_service_definition_lists_attributes_in_order_with_values(client, road):
     assert body["attributes"][5]["variable"] is False
 
 
+def test_a_badly_edited_attribute_does_not_break_the_definition(client, road):
+    road.attributes = [*road.attributes[:1], {"code": "X", "order": "first"}, {"no": "code"}]
+    road.save()
+    body = both(client, "services/JALAN-RUSAK")
+    validate("service_definition", body)
+    assert [a["code"] for a in body["attributes"]] == ["SIZE", "X"]
+    assert body["attributes"][1]["datatype"] == "string"
+
+
 def test_service_definition_without_attributes_is_an_empty_list(client, tangerang):
     body = both(client, "services/DRAINASE")
     validate("service_definition", body)
@@ -110,3 +119,4 @@ def test_wrong_method_is_405_with_allow(client, tangerang):
     response = client.post("/open311/v2/services.json", TNG)
     assert response.status_code == 405 and response["Allow"] == "GET"
     validate("errors", response.json())
+    assert client.head("/open311/v2/services.json", TNG).status_code == 200
