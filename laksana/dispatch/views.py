@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -121,7 +122,8 @@ def location(request: HttpRequest, staff: Staff) -> JsonResponse:
         )
     except DomainError as exc:
         return JsonResponse({"detail": str(exc.detail), "code": exc.code}, status=exc.status)
-    return JsonResponse({"at": officer.last_located_at.isoformat()})
+    at = timezone.localtime(officer.last_located_at)  # the region's zone (staff_page)
+    return JsonResponse({"at": at.isoformat(), "time": at.strftime("%H:%M")})
 
 
 def _task_context(staff: Staff, task) -> dict:

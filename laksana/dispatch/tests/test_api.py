@@ -95,6 +95,15 @@ def test_officer_works_a_task_from_the_phone_and_the_complaint_shows_it(
     assert detail["reporter"] is None  # the officer's staff view keeps the lifecycle's rule
 
 
+def test_an_anonymous_reporter_cannot_be_called(client, dispatched, pupr, officer):
+    complaint = dispatched(is_anonymous=True)
+    (task,) = work.assign(staff=pupr, complaint=complaint, officers=[officer_for(officer)])
+    client.force_login(officer.user)
+    assert client.get(f"{API}/field/tasks/{task.pk}").json()["reporter"] is None
+    page = client.get(f"/kota-tangerang/field/tasks/{task.pk}/").content.decode()
+    assert "tel:" not in page and "081234567890" not in page
+
+
 def test_illegal_step_answers_409(client, scene, officer):
     client.force_login(officer.user)
     response = client.post(f"{API}/field/tasks/{scene['task']}/check-in", {})

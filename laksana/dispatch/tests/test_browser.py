@@ -9,7 +9,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from laksana.complaints.tests.images import jpeg_bytes
 from laksana.dispatch import assignments as work
-from laksana.dispatch.models import Assignment
+from laksana.dispatch.models import Assignment, FieldOfficer
 from laksana.dispatch.officers import officer_for
 from laksana.dispatch.tests.helpers import NEAR
 
@@ -65,6 +65,11 @@ def test_officer_starts_checks_in_and_finishes_on_a_phone(
         expect(page.locator(".message").first).to_contain_text("Pekerjaan selesai")
         page.screenshot(path=SHOTS / "dispatch-3-done.png", full_page=True)
 
+        # Opt in to sharing: the page sends the phone's position at once, then every minute.
+        page.get_by_role("button", name="Bagikan lokasi saya").click()
+        expect(page.locator("#share-status")).to_contain_text(f"({NEAR[0]:.5f}, {NEAR[1]:.5f})")
+        page.screenshot(path=SHOTS / "dispatch-4-sharing.png", full_page=True)
+
         detail = page.request.get(
             f"{live_server.url}/api/v1/regions/kota-tangerang/staff/complaints/{complaint.number}"
         )
@@ -78,6 +83,7 @@ def test_officer_starts_checks_in_and_finishes_on_a_phone(
     assert list(steps) == ["en_route", "on_site", "finished"]
     assert 40 <= steps["on_site"]["distance_m"] <= 60 and steps["on_site"]["warning"] == ""
     assert steps["finished"]["notes"] == "Lubang sudah ditambal."
+    assert FieldOfficer.objects.get(user=officer.user).last_lat == pytest.approx(NEAR[0])
     done = Assignment.objects.get(pk=task.pk)
     assert done.state == "finished"
     assert done.checkin_lat == pytest.approx(NEAR[0]) and done.checkin_accuracy_m == 8

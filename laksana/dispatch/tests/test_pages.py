@@ -116,7 +116,7 @@ def test_availability_and_location_sharing_from_the_officer_home(client, officer
     assert client.post(FIELD + "/me/location/", {"lat": -6.17, "lng": 106.63}).status_code == 409
     client.post(FIELD + "/me/", {"sharing": "on"})
     sent = client.post(FIELD + "/me/location/", {"lat": -6.17, "lng": 106.63, "accuracy": 9})
-    assert sent.status_code == 200
+    assert sent.status_code == 200 and sent.json()["at"].endswith("+07:00")
     home = client.get(FIELD + "/").content.decode()
     assert "Lokasi terakhir dibagikan" in home and "-6.17000" in home
     assert client.post(FIELD + "/me/", {"availability": "asleep"}).status_code == 422

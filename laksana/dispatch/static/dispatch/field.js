@@ -58,9 +58,15 @@
           headers: { "X-CSRFToken": share.dataset.csrf },
           credentials: "same-origin"
         }).then(function (response) {
-          var time = new Date().toTimeString().slice(0, 5);
-          share.textContent = (response.ok ? share.dataset.sent : share.dataset.failed) + " " + time +
-            (response.ok ? " (" + coords.latitude.toFixed(5) + ", " + coords.longitude.toFixed(5) + ")" : "");
+          return response.json().then(function (body) {
+            // The server's clock and zone (the region's), not the phone's.
+            share.textContent = response.ok
+              ? share.dataset.sent + " " + body.time + " (" + coords.latitude.toFixed(5) + ", " +
+                coords.longitude.toFixed(5) + ")"
+              : share.dataset.failed + ": " + body.detail;
+          });
+        }).catch(function () {
+          share.textContent = share.dataset.failed;
         });
       });
     };
