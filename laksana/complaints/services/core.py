@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from laksana.agencies.models import Role
@@ -94,12 +94,17 @@ def get_by_token(token: str) -> Complaint:
 
 def visible_to(staff: Staff):
     """The complaints a staff member may see: the whole region for operators, admins, viewers and
-    auditors; their agencies' complaints for agency roles; nothing else."""
+    auditors; their agencies' complaints for agency roles; the ones assigned to them for field
+    officers (dispatch's Assignment, by its related name); nothing else."""
     qs = Complaint.objects.filter(region=staff.region)
     if staff.sees_whole_region:
         return qs
     handler_agencies = [a for a in staff.agency_ids if staff.has_in_agency(a, *HANDLERS)]
-    return qs.filter(agency_id__in=handler_agencies)
+    visible = Q(agency_id__in=handler_agencies)
+    if any(Role.FIELD_OFFICER in roles for roles in staff.agency_roles.values()):
+        assigned = Complaint.objects.filter(field_assignments__officer__user=staff.user)
+        visible |= Q(pk__in=assigned.values("pk"))
+    return qs.filter(visible)
 
 
 def get_for_staff(staff: Staff, number: str) -> Complaint:
