@@ -211,17 +211,9 @@ def _field_event(staff: Staff, task: Assignment, step: str, text: str, *, public
 
 
 def _evidence(staff: Staff, task: Assignment, upload):
-    """Store a photo as the agency's evidence. The lifecycle takes evidence from the agency's
-    handlers; this assignment is the officer's mandate from that agency, so the officer acts for
-    it for this one photo (the photo and the timeline still name the officer)."""
-    delegate = Staff(
-        user=staff.user,
-        region=staff.region,
-        roles=frozenset(),
-        agency_roles={task.agency_id: frozenset({Role.AGENCY_STAFF})},
-    )
+    """Store the officer's photo as the agency's evidence (re-encoded, without EXIF)."""
     return services.add_photo(
-        complaint=task.complaint, actor=delegate, upload=upload, purpose="evidence"
+        complaint=task.complaint, actor=staff, upload=upload, purpose="evidence"
     )
 
 

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from laksana.demo.services import ACCOUNTS, DEMO_PASSWORD, ensure_accounts, seed_history
+from laksana.dispatch.demo import seed as seed_field_work
 from laksana.regions.models import Region
 
 DEMO_REGION = Path(settings.BASE_DIR) / "data" / "regions" / "kota-tangerang"
@@ -36,6 +37,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Writing the demo history ({complaints} complaints over 90 days):")
         created = seed_history(region, count=complaints, progress=progress_bar)
         self.stdout.write(f"  {created} new complaints (existing ones kept).")
+        field = seed_field_work(region)
+        self.stdout.write(
+            f"  field work: {field['officers']} officers, {field['assignments']} assignments, "
+            f"{field['on_duty']} people on duty now"
+        )
         host, port = settings_host_port()
         base = f"http://{host}:{port}"
         self.stdout.write("\nDemo accounts (demo only!), all with password " + DEMO_PASSWORD + ":")
