@@ -21,6 +21,8 @@ from laksana.complaints.services import visible_to
 from . import fts
 
 PAGE_SIZE = 25
+# Area boundaries are polygons: never load them for a list.
+HEAVY = ("area__boundary", "area__parent__boundary")
 FILTER_KEYS = (
     "status",
     "agency",
@@ -159,7 +161,9 @@ def page(qs: QuerySet, *, oldest_first: bool, cursor: str | None, size: int = PA
             qs = qs.filter(Q(submitted_at__lt=at) | Q(submitted_at=at, pk__lt=pk))
     order = ("submitted_at", "pk") if oldest_first else ("-submitted_at", "-pk")
     rows = list(
-        qs.select_related("category", "agency", "area", "area__parent").order_by(*order)[: size + 1]
+        qs.select_related("category", "agency", "area", "area__parent")
+        .defer(*HEAVY)
+        .order_by(*order)[: size + 1]
     )
     return Page(rows[:size], _encode(rows[size - 1]) if len(rows) > size else None)
 
@@ -239,6 +243,7 @@ def duplicate_candidates(staff: Staff, complaint: Complaint, *, limit: int = 8) 
             submitted_at__lte=complaint.submitted_at + window,
         )
         .select_related("category", "agency", "area")
+        .defer("area__boundary")
     )
     found: dict[int, Candidate] = {}
     if complaint.lat is not None and complaint.lng is not None:

@@ -102,13 +102,19 @@ def complaint_context(staff: Staff, complaint: Complaint, *, contact: bool = Fal
         "tiles": settings.MAP_TILE_URL,
     }
     if can & {"verify", "dispose", "forward"}:
-        context["agencies"] = list(Agency.objects.filter(region=region, is_active=True))
+        context["agencies"] = list(
+            Agency.objects.filter(region=region, is_active=True).only("code", "short_name")
+        )
         context["suggested"] = suggest_agency(complaint.category, complaint.area)
     if "verify" in can:
-        context["categories"] = list(Category.objects.filter(region=region, is_active=True))
+        context["categories"] = list(
+            Category.objects.filter(region=region, is_active=True).only("code", "name")
+        )
+        # only(): areas carry boundary polygons, which a list of options never needs.
         context["areas"] = list(
             Area.objects.filter(region=region, level="kelurahan")
             .select_related("parent")
+            .only("code", "name", "parent__name")
             .order_by("parent__name", "name")
         )
     if "reject" in can:

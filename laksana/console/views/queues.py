@@ -87,10 +87,11 @@ def _list(request: HttpRequest, staff: Staff, queue: str | None) -> HttpResponse
         "statuses": Status.choices,
         "channels": Channel.choices,
         "periods": search.PERIODS,
-        "agencies": Agency.objects.filter(region=region, is_active=True),
-        "categories": Category.objects.filter(region=region, is_active=True),
-        "kecamatan": Area.objects.filter(region=region, level="kecamatan").order_by("name"),
-        "kelurahan": Area.objects.filter(region=region, level="kelurahan").order_by("name"),
+        # only(): areas carry their boundary polygons, which a list of options never needs.
+        "agencies": Agency.objects.filter(region=region, is_active=True).only("code", "short_name"),
+        "categories": Category.objects.filter(region=region, is_active=True).only("code", "name"),
+        "kecamatan": _areas(region, "kecamatan"),
+        "kelurahan": _areas(region, "kelurahan"),
         "saved": SavedFilter.objects.filter(region=region, user=staff.user),
         "path": request.path,
     }
@@ -132,6 +133,10 @@ def complaint(request: HttpRequest, staff: Staff, number: str) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     return render(request, "console/complaint.html", complaint_context(staff, found))
+
+
+def _areas(region, level: str):
+    return Area.objects.filter(region=region, level=level).only("code", "name").order_by("name")
 
 
 def list_url(staff: Staff, name: str) -> str:
