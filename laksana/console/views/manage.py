@@ -85,51 +85,52 @@ def delete_filter(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
 # Ready-made texts
 
 
-def _fields(request: HttpRequest) -> tuple[str, str, int, str]:
-    title = (request.POST.get("title") or "").strip()[:100]
-    text = (request.POST.get("text") or "").strip()[:4000]
-    try:
-        order = int(request.POST.get("order") or 0)
-    except ValueError:
-        order = 0
-    error = "" if title and text else _("Judul dan isi wajib diisi.")
-    return title, text, max(order, 0), error
-
-
-def _templates_page(request, staff, kind: str, rows, agencies=None, error: str = "", status=200):
-    context = {
-        "region": staff.region,
-        "staff": staff,
-        "kind": kind,
-        "rows": rows,
-        "agencies": agencies,
-        "error": error,
+def _templates(request, staff: Staff, *, kind: str, rows, pk, agencies=None) -> HttpResponse:
+    """Show, add, change or delete ready-made texts. `agencies` (response templates only) are
+    those the person may write for; the form's agency must be one of them."""
+    back = list_url(staff, "rejection_templates" if kind == "reject" else "response_templates")
+    context = {"region": staff.region, "staff": staff, "kind": kind, "rows": rows}
+    context.update(agencies=agencies, error="")
+    if request.method != "POST":
+        return render(request, "console/templates.html", context)
+    if request.POST.get("delete"):
+        rows.filter(pk=pk or 0).delete()
+        messages.success(request, _("Templat dihapus."))
+        return redirect(back)
+    fields = {
+        "title": (request.POST.get("title") or "").strip()[:100],
+        "text": (request.POST.get("text") or "").strip()[:4000],
+        "order": max(_int(request.POST.get("order")), 0),
     }
-    return render(request, "console/templates.html", context, status=status)
+    if agencies is not None:
+        fields["agency"] = agencies.filter(code=request.POST.get("agency", "")).first()
+        if fields["agency"] is None:
+            context["error"] = _("Pilih OPD Anda.")
+    if not (fields["title"] and fields["text"]):
+        context["error"] = _("Judul dan isi wajib diisi.")
+    if context["error"]:
+        return render(request, "console/templates.html", context, status=422)
+    if pk:
+        if not rows.filter(pk=pk).update(**fields):
+            raise Http404
+    else:
+        rows.model.objects.create(region=staff.region, **fields)
+    messages.success(request, _("Templat disimpan."))
+    return redirect(back)
+
+
+def _int(value) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
 
 
 @console_view(*OPERATORS)
 def rejection_templates(request: HttpRequest, staff: Staff, pk: int | None = None):
     """Reasons for rejecting, per region: the operators who use them keep them up to date."""
     rows = RejectionTemplate.objects.filter(region=staff.region)
-    if request.method == "POST":
-        if request.POST.get("delete"):
-            rows.filter(pk=pk or 0).delete()
-            messages.success(request, _("Templat dihapus."))
-            return redirect(list_url(staff, "rejection_templates"))
-        title, text, order, error = _fields(request)
-        if error:
-            return _templates_page(request, staff, "reject", rows, error=error, status=422)
-        if pk:
-            if not rows.filter(pk=pk).update(title=title, text=text, order=order):
-                raise Http404
-        else:
-            RejectionTemplate.objects.create(
-                region=staff.region, title=title, text=text, order=order
-            )
-        messages.success(request, _("Templat disimpan."))
-        return redirect(list_url(staff, "rejection_templates"))
-    return _templates_page(request, staff, "reject", rows)
+    return _templates(request, staff, kind="reject", rows=rows, pk=pk)
 
 
 def _editable_agencies(staff: Staff):
@@ -145,29 +146,8 @@ def _editable_agencies(staff: Staff):
 def response_templates(request: HttpRequest, staff: Staff, pk: int | None = None):
     """Each agency's ready-made public responses, kept by its admin (or the region admin)."""
     agencies = _editable_agencies(staff)
-    rows = ResponseTemplate.objects.filter(region=staff.region, agency__in=agencies).select_related(
-        "agency"
-    )
-    if request.method == "POST":
-        if request.POST.get("delete"):
-            rows.filter(pk=pk or 0).delete()
-            messages.success(request, _("Templat dihapus."))
-            return redirect(list_url(staff, "response_templates"))
-        title, text, order, error = _fields(request)
-        agency = agencies.filter(code=request.POST.get("agency", "")).first()
-        if agency is None and not error:
-            error = _("Pilih OPD Anda.")
-        if error:
-            return _templates_page(request, staff, "response", rows, agencies, error, 422)
-        if pk:
-            if not rows.filter(pk=pk).update(title=title, text=text, order=order, agency=agency):
-                raise Http404
-        else:
-            ResponseTemplate.objects.create(
-                region=staff.region, agency=agency, title=title, text=text, order=order
-            )
-        messages.success(request, _("Templat disimpan."))
-        return redirect(list_url(staff, "response_templates"))
     if not agencies:
         return forbidden(request, staff, _("Anda bukan admin OPD di wilayah ini."))
-    return _templates_page(request, staff, "response", rows, agencies)
+    rows = ResponseTemplate.objects.filter(region=staff.region, agency__in=agencies)
+    rows = rows.select_related("agency")
+    return _templates(request, staff, kind="response", rows=rows, pk=pk, agencies=agencies)

@@ -101,24 +101,19 @@ def _list(request: HttpRequest, staff: Staff, queue: str | None) -> HttpResponse
     return render(request, template, context, status=422 if error else 200)
 
 
-@console_view(*OPERATORS)
-def inbox(request: HttpRequest, staff: Staff) -> HttpResponse:
-    return _list(request, staff, "inbox")
+def _queue(name: str, roles: tuple[str, ...]):
+    @console_view(*roles)
+    def view(request: HttpRequest, staff: Staff) -> HttpResponse:
+        return _list(request, staff, name)
+
+    view.__name__ = view.__qualname__ = name
+    return view
 
 
-@console_view(*OPERATORS)
-def ready(request: HttpRequest, staff: Staff) -> HttpResponse:
-    return _list(request, staff, "ready")
-
-
-@console_view(*HANDLERS)
-def desk(request: HttpRequest, staff: Staff) -> HttpResponse:
-    return _list(request, staff, "desk")
-
-
-@console_view(*HANDLERS)
-def working(request: HttpRequest, staff: Staff) -> HttpResponse:
-    return _list(request, staff, "working")
+inbox = _queue("inbox", OPERATORS)
+ready = _queue("ready", OPERATORS)
+desk = _queue("desk", HANDLERS)
+working = _queue("working", HANDLERS)
 
 
 @console_view()
