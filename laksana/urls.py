@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("open311/v2/", include("laksana.open311.urls")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("laksana.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Uploaded photos. Production puts them behind the web server or object storage (S3).

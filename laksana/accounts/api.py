@@ -5,7 +5,7 @@ from ninja import Router, Schema
 from laksana.agencies.models import Membership
 from laksana.common.auth import STAFF_AUTH
 
-from . import services
+from . import lockout, services
 
 router = Router(tags=["accounts"])
 
@@ -33,11 +33,22 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-@router.post("/auth/token", response={201: TokenOut}, summary="Create a personal API token")
+@router.post(
+    "/auth/token",
+    response={201: TokenOut},
+    summary="Create a personal API token (locked after 5 failures in 15 minutes)",
+)
 def create_token(request, payload: TokenIn):
-    token, key = services.token_for_password(
-        username=payload.username, password=payload.password, name=payload.name
-    )
+    ip = lockout.client_ip(request)
+    lockout.check(username=payload.username, ip=ip)  # the same lockout as the sign-in page
+    try:
+        token, key = services.token_for_password(
+            username=payload.username, password=payload.password, name=payload.name
+        )
+    except services.BadCredentials:
+        lockout.record_failure(username=payload.username, ip=ip)
+        raise
+    lockout.record_success(username=payload.username, ip=ip)
     return 201, {"token": key, "name": token.name}
 
 
