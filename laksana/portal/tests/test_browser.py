@@ -1,17 +1,19 @@
 """The citizen's journey in a real browser on a 360 x 740 phone screen (Playwright + Debian's
-Chromium): report with a photo and a map tap, track, rate, reopen; switch language and browse.
+Chromium): report with a camera-sized photo and a map tap, track, rate, reopen; switch language,
+browse, and track by number.
 Each page is saved as a screenshot under test-results/portal/."""
 
+import io
 import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connections
+from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
 from laksana.complaints.models import Complaint
-from laksana.complaints.tests.images import jpeg_bytes
 
 from .helpers import resolve
 
@@ -53,6 +55,13 @@ def page(live_server, settings):
     assert errors == []  # no JavaScript error on any page
 
 
+def _camera_photo() -> bytes:
+    """A 3000 x 2000 JPEG of several megabytes, like a phone camera's."""
+    out = io.BytesIO()
+    Image.effect_noise((3000, 2000), 60).convert("RGB").save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
 def shot(page, name: str) -> None:
     page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
 
@@ -72,9 +81,16 @@ def test_report_with_a_photo_and_a_map_tap_then_track_rate_and_reopen(
     page.wait_for_selector("#map path")  # the kecamatan boundaries are drawn
     page.locator("#map").click()  # the map's middle lies in Kecamatan Tangerang
     expect(page.locator("#point-status")).to_contain_text("Kecamatan Tangerang")
+    photo = _camera_photo()
     page.get_by_label("Foto (boleh dikosongkan)").set_input_files(
-        [{"name": "jalan.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(gps=True)}]
+        [{"name": "jalan.jpg", "mimeType": "image/jpeg", "buffer": photo}]
     )
+    uploaded: list[int] = []
+    page.route(
+        "**/lapor/",
+        lambda route, request: (uploaded.append(len(request.post_data_buffer or b"")),
+                                route.continue_()),
+    )  # fmt: skip
     page.get_by_label("Nama (boleh dikosongkan)").fill("Siti Aminah")
     page.get_by_label("Nomor HP (boleh dikosongkan)").fill("0812 3456 7890")
     _no_horizontal_scroll(page)
@@ -85,7 +101,9 @@ def test_report_with_a_photo_and_a_map_tap_then_track_rate_and_reopen(
     number = page.locator("#complaint-number").inner_text()
     complaint = Complaint.objects.get(number=number)
     assert complaint.area.parent.name == "Tangerang" and complaint.lat is not None
-    assert complaint.attachments.count() == 1
+    stored = complaint.attachments.get()
+    assert max(stored.width, stored.height) == 2048
+    assert uploaded[0] < len(photo) / 2  # shrunk in the phone before a slow upload
     shot(page, "2-submitted")
 
     page.get_by_role("link", name="Lihat status laporan").click()
