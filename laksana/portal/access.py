@@ -5,7 +5,6 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
@@ -66,20 +65,9 @@ def rate(purpose: str) -> tuple[int, int]:
 
 
 def within_rate(request: HttpRequest, *, purpose: str) -> bool:
-    """Count one attempt of `purpose` ("submit" or "lookup") from this address; False when over.
-
-    allow() reads and then writes its counter; two requests at the same moment could both read the
-    old count and slip past the limit. Holding a lock for the key while counting makes the limit
-    exact: SQLite's IMMEDIATE transaction takes the database's write lock at BEGIN, and on
-    PostgreSQL a transaction-scoped advisory lock on the key serializes only the same address.
-    """
+    """Count one attempt of `purpose` ("submit" or "lookup") from this address; False when over."""
     limit, window = rate(purpose)
-    key = f"portal:{purpose}:{client_address(request)}"
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
-        return allow(key, limit=limit, window=window)
+    return allow(f"portal:{purpose}:{client_address(request)}", limit=limit, window=window)
 
 
 def complaint_by_token(region: Region, token: str) -> Complaint:

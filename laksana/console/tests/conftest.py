@@ -3,12 +3,6 @@ import pytest
 from laksana.complaints import services
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Test users get real passwords; the production hasher's cost only slows the suite down.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def in_state(submit, operator, pupr):
     """A Kota Tangerang complaint, handled by PUPR from disposition on, moved to the given status

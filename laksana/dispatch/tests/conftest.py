@@ -1,16 +1,8 @@
 import pytest
-from django.test import override_settings
 
 from laksana.complaints import services
 from laksana.dispatch.officers import officer_for, set_availability
 from laksana.testing.personas import staff
-
-
-@pytest.fixture(scope="session", autouse=True)
-def fast_password_hashing():
-    """PBKDF2's deliberate slowness protects real passwords; in tests it only costs time."""
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        yield
 
 
 @pytest.fixture

@@ -33,12 +33,6 @@ ROAD_ATTRIBUTES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Staff personas are made with passwords; the default hasher costs ~0.7 s per person."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def road(tangerang):
     """Damaged roads, with a service definition asking size (required), lanes, depth, ..."""

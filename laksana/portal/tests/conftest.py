@@ -16,12 +16,6 @@ def fresh_caches(django_db_blocker):
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    # Staff personas get real passwords; hashing them the production way costs a second each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="session", autouse=True)
 def static_root():
     # WhiteNoise warns on every test client when STATIC_ROOT does not exist (nothing is collected
