@@ -4,12 +4,14 @@ from django.urls import include, path
 from django.views.static import serve
 
 from laksana.api import api
+from laksana.portal.views import regions
 
 # Admin modules are registered here for Laksana's apps only (see settings: SimpleAdminConfig).
 for app in ("regions", "agencies", "accounts", "complaints"):
     __import__(f"laksana.{app}.admin")
 
 urlpatterns = [
+    path("", regions, name="regions"),
     path("api/v1/", api.urls),
     path("open311/v2/", include("laksana.open311.urls")),
     path("admin/", admin.site.urls),

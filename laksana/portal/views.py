@@ -3,7 +3,7 @@ kecamatan boundaries the maps draw."""
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -114,3 +114,12 @@ def boundaries(request: HttpRequest, region: Region) -> JsonResponse:
     response = JsonResponse(queries.boundaries(region))
     response["Content-Type"] = "application/geo+json"
     return response
+
+
+@require_GET
+def regions(request: HttpRequest) -> HttpResponse:
+    """The site's front door: the one region's home, or a list when several are served."""
+    served = list(Region.objects.order_by("name"))
+    if len(served) == 1:
+        return redirect("portal:home", region_slug=served[0].slug)
+    return render(request, "portal/regions.html", {"regions": served})

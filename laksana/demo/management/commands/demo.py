@@ -48,8 +48,16 @@ class Command(BaseCommand):
         for a in ACCOUNTS:
             where = f" ({a.agency})" if a.agency else ""
             self.stdout.write(f"  {a.username:<12} {a.role}{where}")
+        slug = region.slug
         self.stdout.write(
-            f"\nLaksana demo: {base}/api/v1/docs  (admin: {base}/admin/, region: {region.slug})"
+            f"\nLaksana demo is served at {base}/\n"
+            f"  citizens' portal     {base}/{slug}/\n"
+            f"  staff console        {base}/{slug}/console/\n"
+            f"  field officers       {base}/{slug}/field/\n"
+            f"  command-center wall  {base}/{slug}/live/\n"
+            f"  Open311              {base}/open311/v2/discovery.json\n"
+            f"  JSON API docs        {base}/api/v1/docs\n"
+            f"  Django admin         {base}/admin/"
         )
         if not no_serve:
             call_command("serve")
