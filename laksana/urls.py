@@ -6,7 +6,7 @@ from django.views.static import serve
 from laksana.api import api
 
 # Admin modules are registered here for Laksana's apps only (see settings: SimpleAdminConfig).
-for app in ("regions", "agencies", "accounts", "complaints"):
+for app in ("regions", "agencies", "accounts", "complaints", "sla", "notify"):
     __import__(f"laksana.{app}.admin")
 
 urlpatterns = [
