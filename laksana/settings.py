@@ -34,11 +34,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "leaflet",
+    "django_tasks",
+    "django_tasks_db",
     "laksana.regions",
     "laksana.agencies",
     "laksana.accounts",
     "laksana.complaints",
     "laksana.sla",
+    "laksana.notify",
     "laksana.dispatch",
     "laksana.live",
     "laksana.open311",
@@ -140,6 +143,25 @@ CACHES = {
         "LOCATION": "laksana_ratelimit",
     },
 }
+
+# Background jobs: Django's tasks API (django-tasks backport) on a queue kept in the database
+# (django-tasks-db), run by `laksana worker`; durable across restarts on SQLite and PostgreSQL.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Notifications: the channels the outbox may use (name -> class). The multi-channel work adds
+# "sms", "whatsapp" and "telegram" here; citizens' phone numbers are used once one is listed.
+NOTIFY_CHANNELS = {
+    "email": "laksana.notify.channels.EmailChannel",
+    "webhook": "laksana.notify.channels.WebhookChannel",
+}
+# Development (and the demo) prints e-mail to the console; production hands it to the local MTA
+# (Django's SMTP defaults: localhost:25).
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = "Laksana <laksana@localhost>"
 
 LOGIN_URL = "/accounts/login/"
 SESSION_COOKIE_AGE = 12 * 3600

@@ -7,7 +7,7 @@ from laksana.api import api
 from laksana.portal.views import regions
 
 # Admin modules are registered here for Laksana's apps only (see settings: SimpleAdminConfig).
-for app in ("regions", "agencies", "accounts", "complaints"):
+for app in ("regions", "agencies", "accounts", "complaints", "sla", "notify"):
     __import__(f"laksana.{app}.admin")
 
 urlpatterns = [

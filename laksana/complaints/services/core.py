@@ -20,6 +20,8 @@ from laksana.common.errors import (
     ValidationFailed,
 )
 from laksana.live import bus
+from laksana.notify import outbox
+from laksana.sla.services import deadlines
 
 from ..models import (
     Complaint,
@@ -227,6 +229,8 @@ def _event(
         "public": public,
     }
     transaction.on_commit(lambda: bus.publish(message))
+    # Notifications (notify): the outbox rows announcing this event commit or roll back with it.
+    outbox.record(event, complaint, by_citizen=isinstance(actor, Citizen))
     return event
 
 
@@ -247,6 +251,9 @@ def _change(
     old_status, old_agency = complaint.status, complaint.agency_id
     new_status = to_status or old_status
     changes.update(status=new_status, updated_at=now)
+    # Deadlines (sla): every transition recomputes the current stage's deadline in working time,
+    # written by this same UPDATE so the deadline never disagrees with the status.
+    changes.update(deadlines.recompute(complaint, changes=changes, event_type=type, now=now))
     updated = Complaint.objects.filter(pk=complaint.pk, version=complaint.version).update(
         version=F("version") + 1, **changes
     )

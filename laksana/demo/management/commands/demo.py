@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from laksana.demo.services import ACCOUNTS, DEMO_PASSWORD, ensure_accounts, seed_history
 from laksana.dispatch.demo import seed as seed_field_work
 from laksana.regions.models import Region
+from laksana.sla.worker import Worker
 
 DEMO_REGION = Path(settings.BASE_DIR) / "data" / "regions" / "kota-tangerang"
 
@@ -60,6 +61,11 @@ class Command(BaseCommand):
             f"  Django admin         {base}/admin/"
         )
         if not no_serve:
+            # One background worker in this process: deadline sweeps, and notifications (e-mail
+            # is printed on this console in the demo).
+            worker = Worker(worker_id="demo")
+            worker.start_thread()
+            self.stdout.write(f"Background worker {worker.worker_id} running.")
             call_command("serve")
 
 
