@@ -154,14 +154,18 @@ NOTIFY_CHANNELS = {
     "email": "laksana.notify.channels.EmailChannel",
     "webhook": "laksana.notify.channels.WebhookChannel",
 }
-# Development (and the demo) prints e-mail to the console; production hands it to the local MTA
-# (Django's SMTP defaults: localhost:25).
+# Development (and the demo) prints e-mail to the console; production sends it over SMTP.
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend"
 )
-DEFAULT_FROM_EMAIL = "Laksana <laksana@localhost>"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_PORT = int(env("EMAIL_PORT"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 
 LOGIN_URL = "/accounts/login/"
 SESSION_COOKIE_AGE = 12 * 3600

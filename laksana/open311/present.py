@@ -15,6 +15,7 @@ from laksana.common.timefmt import local_iso
 from laksana.complaints.models import OPEN_STATUSES, Attachment, Event, Status
 from laksana.complaints.privacy import mask
 from laksana.regions.models import Area, Region
+from laksana.sla.services.deadlines import BREACHABLE
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
@@ -139,6 +140,7 @@ class RequestWriter:
         "submitted_at",
         "updated_at",
         "next_deadline",
+        "deadline_stage",
     )
 
     def __init__(self, region: Region, *, origin: str, extensions: bool = False):
@@ -206,7 +208,10 @@ class RequestWriter:
             "service_notice": status_label(c["status"]),
             "requested_datetime": local_iso(c["submitted_at"], region),
             "updated_datetime": local_iso(c["updated_at"], region),
-            "expected_datetime": local_iso(c["next_deadline"], region),
+            # The deadline the city promises: not the auto-close date of a resolved request.
+            "expected_datetime": local_iso(c["next_deadline"], region)
+            if c["deadline_stage"] in BREACHABLE
+            else None,
             "address": mask(c["address"]) or None,
             "address_id": area["code"] if area else None,
             "zipcode": (area["postcode"] or None) if area else None,
