@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from laksana.agencies.models import Role
 from laksana.agencies.services import Staff
-from laksana.common import clock
 from laksana.regions.models import Region
+from laksana.sla.services import time_left
 
 from ..access import OPERATORS, handles_any_agency
 
@@ -52,29 +52,17 @@ def local(moment: datetime | None, region: Region) -> str:
     return f"{moment.astimezone(region.tz):%d-%m-%Y %H:%M} {region.tz_abbreviation}"
 
 
-def _span(seconds: int) -> str:
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return _("%(d)d hari %(h)d jam") % {"d": days, "h": hours}
-    if hours:
-        return _("%(h)d jam %(m)d menit") % {"h": hours, "m": minutes}
-    return _("%(m)d menit") % {"m": minutes}
-
-
 @register.inclusion_tag("console/_deadline.html")
 def deadline(complaint) -> dict:
-    """The countdown to the complaint's current deadline (none until the SLA work sets one)."""
-    due = getattr(complaint, "next_deadline", None)
-    if due is None:
+    """The working time left before the complaint's current deadline, counted in the region's
+    calendar (weekends, holidays and the pause while waiting for the reporter excluded)."""
+    left = time_left(complaint)
+    if left is None:
         return {"text": "", "state": "none", "due": None}
-    seconds = int((due - clock.now()).total_seconds())
-    if seconds < 0:
-        return {
-            "text": _("lewat %(span)s") % {"span": _span(-seconds)},
-            "state": "late",
-            "due": due,
-        }
-    state = "soon" if seconds < 4 * 3600 else "ok"
-    return {"text": _("sisa %(span)s") % {"span": _span(seconds)}, "state": state, "due": due}
+    if left.paused:
+        state = "paused"
+    elif left.past:
+        state = "late"
+    else:
+        state = "soon" if left.seconds < 4 * 3600 else "ok"
+    return {"text": left.label, "state": state, "due": left.deadline}

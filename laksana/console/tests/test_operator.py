@@ -28,16 +28,19 @@ def test_inbox_lists_new_complaints_oldest_first_with_their_deadline(
     with time_machine.travel("2026-11-03 02:00:00+00:00", tick=False):
         newer, _t = submit(description="Lampu jalan mati di gang Melati sejak kemarin.")
         verified = services.verify(staff=operator, complaint=submit()[0])
-    Complaint.objects.filter(pk=older.pk).update(next_deadline=timezone.now() - timedelta(hours=5))
-    Complaint.objects.filter(pk=newer.pk).update(
-        next_deadline=timezone.now() + timedelta(days=2, hours=3)
-    )
-    client.force_login(operator.user)
-    html = client.get(url(tangerang.slug, "kotak-masuk")).content.decode()
+    # Wednesday 4 November 2026, 10:00 WIB; office hours 08:00-16:00.
+    with time_machine.travel("2026-11-04 03:00:00+00:00", tick=False):
+        now = timezone.now()
+        # Due 05:00 today: two working hours (08:00-10:00) late.
+        Complaint.objects.filter(pk=older.pk).update(next_deadline=now - timedelta(hours=5))
+        # Due Friday 13:00: 6 h today + 8 h Thursday + 5 h Friday = 2 working days 3 hours.
+        Complaint.objects.filter(pk=newer.pk).update(next_deadline=now + timedelta(days=2, hours=3))
+        client.force_login(operator.user)
+        html = client.get(url(tangerang.slug, "kotak-masuk")).content.decode()
     assert _numbers_in_order(html, [newer.number, older.number]) == [older.number, newer.number]
     assert verified.number not in html
-    assert "lewat 5 jam" in html and "deadline-late" in html
-    assert "sisa 2 hari" in html
+    assert "Terlambat 2 jam" in html and "deadline-late" in html
+    assert "Sisa 2 hari kerja 3 jam" in html
 
 
 def test_verify_sets_classification_and_title_but_keeps_the_citizens_words(
