@@ -58,6 +58,17 @@ SETTINGS: dict[str, Setting] = {
             "Map tile URL template; empty to show boundaries only.",
         ),
         Setting("LOG_LEVEL", "INFO", "Log level of Laksana's own loggers."),
+        Setting(
+            "LIVE_ACK_TARGET_MINUTES",
+            "15",
+            "Minutes within which an agency's liaison should acknowledge a disposition.",
+        ),
+        Setting(
+            "LIVE_BURST_COUNT",
+            "5",
+            "Wall alarm: this many reports of one category in one kelurahan within the window.",
+        ),
+        Setting("LIVE_BURST_MINUTES", "60", "Wall alarm: the window of a burst, in minutes."),
     ]
 }
 
