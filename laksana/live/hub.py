@@ -11,6 +11,7 @@ others.
 """
 
 import asyncio
+import functools
 import logging
 
 from django.db.models import Q
@@ -177,13 +178,16 @@ def desk_agencies(event: Event) -> set[int]:
     """The agencies whose desk shows this event: its agency, and the one a forward came from."""
     desks = {event.agency_id} if event.agency_id else set()
     origin = (event.data or {}).get("from") if event.type == Event.Type.FORWARDED else None
-    if origin:
-        desks |= set(
-            Agency.objects.filter(region_id=event.region_id, code=origin).values_list(
-                "id", flat=True
-            )
-        )
+    if origin and (origin_id := _agency_id(event.region_id, origin)):
+        desks.add(origin_id)
     return desks
+
+
+@functools.lru_cache(maxsize=1024)
+def _agency_id(region_id: int, code: str) -> int | None:
+    return (
+        Agency.objects.filter(region_id=region_id, code=code).values_list("id", flat=True).first()
+    )
 
 
 def _rendered(events) -> list[Rendered]:

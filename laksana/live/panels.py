@@ -32,6 +32,7 @@ from .services import DISPOSITIONS, ack_target_minutes, histogram, median_minute
 
 GRID_DEGREES = 0.01  # map clusters: cells of about 1.1 km
 INCOMING = 30
+ALARMS_SHOWN = 4  # more would cover the map; the rest are counted
 
 
 @dataclass
@@ -230,16 +231,14 @@ def alarms(ctx: WallContext) -> dict:
         .filter(n__gte=threshold)
         .order_by("-n")
     )
-    return {
-        "window_min": minutes,
-        "items": [
-            {
-                "key": f"burst:{b['category_id']}:{b['area_id']}",
-                "kind": "burst",
-                "category": b["category__name"],
-                "kelurahan": b["area__name"],
-                "count": b["n"],
-            }
-            for b in bursts
-        ],
-    }
+    items = [
+        {
+            "key": f"burst:{b['category_id']}:{b['area_id']}",
+            "kind": "burst",
+            "category": b["category__name"],
+            "kelurahan": b["area__name"],
+            "count": b["n"],
+        }
+        for b in bursts
+    ]
+    return {"window_min": minutes, "items": items[:ALARMS_SHOWN], "more": len(items[ALARMS_SHOWN:])}

@@ -7,12 +7,14 @@ the region's stream head is locked before the event id is allocated (see StreamH
 
 import bisect
 import math
+from collections import defaultdict
 from datetime import date
 
-from django.db import connection
+from django.db import connection, transaction
 
 from laksana.common import clock
 from laksana.conf import env
+from laksana.regions.models import Region
 
 from .models import StreamHead, Tally
 
@@ -30,6 +32,23 @@ def bucket_of(seconds: float) -> int:
     return bisect.bisect_left(BUCKETS, max(seconds, 0) / 60)
 
 
+def _durations(type: str, seconds: float | None) -> dict[str, int]:
+    if seconds is None:
+        return {}
+    if type == "desk_ack":
+        on_time = {"ack_on_time": 1} if seconds <= ack_target_minutes() * 60 else {}
+        return {f"ack_h{bucket_of(seconds)}": 1, **on_time}
+    if type == "resolved":
+        return {f"res_h{bucket_of(seconds)}": 1}
+    return {}
+
+
+def _rating(type: str, data: dict | None) -> dict[str, int]:
+    if type == "rated" and data and data.get("rating"):
+        return {"rating_sum": int(data["rating"]), "rating_count": 1}
+    return {}
+
+
 def record_event(complaint, *, type: str, agency=None, data: dict | None = None) -> None:
     """Count one event of `complaint` (already changed) in today's counters of its region.
 
@@ -41,17 +60,10 @@ def record_event(complaint, *, type: str, agency=None, data: dict | None = None)
     now = clock.now()
     region = complaint.region
     agency_id = agency.id if agency is not None else complaint.agency_id
-    counts = {type: 1}
+    done = {"desk_ack": complaint.acknowledged_at, "resolved": complaint.resolved_at}.get(type)
     since = complaint.disposed_at
-    if type == "desk_ack" and complaint.acknowledged_at and since:
-        seconds = (complaint.acknowledged_at - since).total_seconds()
-        counts[f"ack_h{bucket_of(seconds)}"] = 1
-        if seconds <= ack_target_minutes() * 60:
-            counts["ack_on_time"] = 1
-    elif type == "resolved" and complaint.resolved_at and since:
-        counts[f"res_h{bucket_of((complaint.resolved_at - since).total_seconds())}"] = 1
-    elif type == "rated" and data and data.get("rating"):
-        counts.update(rating_sum=int(data["rating"]), rating_count=1)
+    seconds = (done - since).total_seconds() if done and since else None
+    counts = {type: 1, **_durations(type, seconds), **_rating(type, data)}
     _bump(region.id, now.astimezone(region.tz).date(), agency_id or 0, counts)
 
 
@@ -107,3 +119,41 @@ def histogram(totals: dict[tuple[int, str], int], prefix: str, agency_keys) -> l
         sum(totals.get((key, f"{prefix}{i}"), 0) for key in agency_keys)
         for i in range(len(BUCKETS))
     ]
+
+
+@transaction.atomic
+def rebuild_tallies(region: Region) -> int:
+    """Recount a region's counters from its event table (data written before this app existed).
+
+    Steps: lock the region's stream head (no event can be written meanwhile); replay the events
+    complaint by complaint, tracking when each was last disposed (as Complaint.disposed_at would
+    have been); replace the region's counters. Returns how many events were counted.
+    """
+    from laksana.complaints.models import Event
+
+    StreamHead.objects.get_or_create(region=region)
+    StreamHead.objects.select_for_update().get(region=region)
+    counts: dict[tuple[date, int, str], int] = defaultdict(int)
+    disposed: dict[int, object] = {}
+    events = Event.objects.filter(region=region).order_by("complaint_id", "id")
+    rows = events.values_list("complaint_id", "type", "agency_id", "created_at", "data")
+    counted = 0
+    for complaint_id, type, agency_id, at, data in rows.iterator():
+        counted += 1
+        since = disposed.get(complaint_id)
+        if type in DISPOSITIONS:
+            disposed[complaint_id] = at
+        elif type == "returned":
+            disposed.pop(complaint_id, None)
+        seconds = (
+            (at - since).total_seconds() if since and type in ("desk_ack", "resolved") else None
+        )
+        day = at.astimezone(region.tz).date()
+        for name, value in {type: 1, **_durations(type, seconds), **_rating(type, data)}.items():
+            counts[(day, agency_id or 0, name)] += value
+    Tally.objects.filter(region=region).delete()
+    Tally.objects.bulk_create(
+        Tally(region=region, day=day, agency_key=key, name=name, value=value)
+        for (day, key, name), value in counts.items()
+    )
+    return counted

@@ -48,7 +48,7 @@ ACTIONS = {
     "rate": 1,
     "close": 1,
 }
-BURST_CHANCE = 0.02
+BURST_CHANCE = 0.004  # about one burst in 20 minutes at the default pace
 
 
 class Simulator:

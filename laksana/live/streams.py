@@ -11,9 +11,11 @@ from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user
+from django.db.models import Q
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
+from laksana.agencies.models import Agency
 from laksana.common.errors import DomainError, ValidationFailed
 from laksana.complaints.models import Event
 
@@ -49,8 +51,11 @@ def _backlog(region_id: int, agency_id: int | None, after: int) -> tuple[list, i
     """Frames of the events after `after` (of a desk when agency_id), oldest first; when more
     than RESUME_LIMIT were missed, none and the newest id instead (the client reloads)."""
     events = Event.objects.filter(region_id=region_id, id__gt=after)
-    if agency_id is not None:
-        events = events.filter(agency_id=agency_id)
+    if agency_id is not None:  # as the hub routes them: see hub.desk_agencies
+        code = Agency.objects.filter(pk=agency_id).values_list("code", flat=True).first()
+        events = events.filter(
+            Q(agency_id=agency_id) | Q(type=Event.Type.FORWARDED, data__from=code)
+        )
     rows = list(events_with_complaints(events)[: RESUME_LIMIT + 1])
     if len(rows) > RESUME_LIMIT:
         return [], latest_event_id(region_id)

@@ -37,6 +37,7 @@ def _labels() -> dict:
             "sejak disposisi."
         ),
         "burst": _("%(count)s laporan %(category)s di %(kelurahan)s dalam %(minutes)s menit"),
+        "more_alarms": _("dan %s peringatan lain"),
     }
 
 

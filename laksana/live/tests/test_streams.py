@@ -92,11 +92,16 @@ def test_a_desk_hears_only_its_own_agency(served, operator, pupr):
         body = {"agency": agency}
         assert served.request("POST", f"{base}{number}/dispose", body, token=token)[0] == 200
     event = desk.next()
-    desk.close()
     assert event.data["type"] == "disposed"
     assert event.data["complaint"]["number"] == number
     assert event.data["complaint"]["agency_code"] == "PUPR"
     assert event.data["complaint"]["acknowledged"] is False
+    liaison = create_token(user=pupr.user, name="test")[1]
+    away = {"agency": "DLH", "reason": "Saluran air, bukan jalan."}
+    assert served.request("POST", f"{base}{number}/forward", away, token=liaison)[0] == 200
+    gone = desk.next()  # PUPR's desk hears it left, so it leaves the queue
+    desk.close()
+    assert gone.data["type"] == "forwarded" and gone.data["complaint"]["agency_code"] == "DLH"
 
 
 def test_a_wall_of_another_region_hears_nothing_of_tangerang(served, operator, other_operator):

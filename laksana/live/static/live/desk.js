@@ -30,7 +30,9 @@
 
   function waited(card) {
     const seconds = Date.now() / 1000 - (card.disposed_ts || card.submitted_ts);
-    return seconds < 3600 ? `${Math.max(0, Math.floor(seconds / 60))} ${labels.minutes}` : `${(seconds / 3600).toFixed(1)} ${labels.hours}`;
+    if (seconds < 3600) return `${Math.max(0, Math.floor(seconds / 60))} ${labels.minutes}`;
+    if (seconds < 2 * 86400) return `${(seconds / 3600).toFixed(1)} ${labels.hours}`;
+    return `${Math.round(seconds / 86400)} ${labels.days}`;
   }
   function inQueue(card) {
     return card.agency_code === config.agency && (card.status === "dispatched" || (card.status === "in_progress" && !card.acknowledged));
@@ -43,7 +45,8 @@
       tr.dataset.number = card.number;
       const late = !card.acknowledged && Date.now() / 1000 - card.disposed_ts > config.target_min * 60;
       tr.className = `${card.acknowledged ? "" : "unacknowledged"}${late ? " late" : ""}${card.fresh ? " new" : ""}`;
-      tr.append(td(card.number), td(`${card.title} · ${card.category}`), td(card.kelurahan || card.kecamatan || "–"),
+      const what = card.title && card.title !== card.category ? `${card.title} · ${card.category}` : card.category;
+      tr.append(td(card.number, "number"), td(what), td(card.kelurahan || card.kecamatan || "–"),
                 td(labels.status[card.status] || card.status), td(waited(card), "waited"));
       const action = document.createElement("td");
       if (!card.acknowledged && mayAcknowledge) {
