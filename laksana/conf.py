@@ -58,6 +58,14 @@ SETTINGS: dict[str, Setting] = {
             "Map tile URL template; empty to show boundaries only.",
         ),
         Setting("LOG_LEVEL", "INFO", "Log level of Laksana's own loggers."),
+        Setting("EMAIL_HOST", "localhost", "SMTP server for notifications (DEBUG prints mail)."),
+        Setting("EMAIL_PORT", "25", "SMTP port."),
+        Setting("EMAIL_HOST_USER", "", "SMTP user name, if the server needs one."),
+        Setting("EMAIL_HOST_PASSWORD", "", "SMTP password (or EMAIL_HOST_PASSWORD_FILE)."),
+        Setting("EMAIL_USE_TLS", "0", "1 to use STARTTLS."),
+        Setting(
+            "DEFAULT_FROM_EMAIL", "Laksana <laksana@localhost>", "Sender of notification e-mail."
+        ),
         Setting(
             "LIVE_ACK_TARGET_MINUTES",
             "15",
@@ -73,12 +81,16 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
+SECRET_FROM_FILE = {"SECRET_KEY", "EMAIL_HOST_PASSWORD"}
+
+
 def env(name: str) -> str:
     """The value of a declared setting: the environment first, then its documented default."""
     setting = SETTINGS[name]
     value = os.environ.get(name)
-    if value is None and name == "SECRET_KEY" and os.environ.get("SECRET_KEY_FILE"):
-        value = Path(os.environ["SECRET_KEY_FILE"]).read_text().strip()
+    secret_file = os.environ.get(f"{name}_FILE")
+    if value is None and name in SECRET_FROM_FILE and secret_file:
+        value = Path(secret_file).read_text().strip()
     return setting.default if value is None else value
 
 

@@ -1,5 +1,6 @@
 """Django settings: everything configurable comes from the environment through laksana.conf."""
 
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -33,11 +34,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "leaflet",
+    "django_tasks",
+    "django_tasks_db",
     "laksana.regions",
     "laksana.agencies",
     "laksana.accounts",
     "laksana.complaints",
     "laksana.sla",
+    "laksana.notify",
     "laksana.dispatch",
     "laksana.live",
     "laksana.open311",
@@ -119,6 +123,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# WhiteNoise hands Django a synchronous file iterator; under ASGI Django warns on every static file.
+# The files are small and cached by browsers; a production CDN or web server serves them anyway.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous")
 MEDIA_URL = "/media/"
 _media = env("MEDIA_ROOT")
 MEDIA_ROOT = DATA_DIR / "media" if "<LAKSANA_DATA_DIR>" in _media else Path(_media)
@@ -136,6 +143,29 @@ CACHES = {
         "LOCATION": "laksana_ratelimit",
     },
 }
+
+# Background jobs: Django's tasks API (django-tasks backport) on a queue kept in the database
+# (django-tasks-db), run by `laksana worker`; durable across restarts on SQLite and PostgreSQL.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Notifications: the channels the outbox may use (name -> class). The multi-channel work adds
+# "sms", "whatsapp" and "telegram" here; citizens' phone numbers are used once one is listed.
+NOTIFY_CHANNELS = {
+    "email": "laksana.notify.channels.EmailChannel",
+    "webhook": "laksana.notify.channels.WebhookChannel",
+}
+# Development (and the demo) prints e-mail to the console; production sends it over SMTP.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_PORT = int(env("EMAIL_PORT"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 
 LOGIN_URL = "/accounts/login/"
 SESSION_COOKIE_AGE = 12 * 3600

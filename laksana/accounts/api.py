@@ -5,7 +5,7 @@ from ninja import Router, Schema
 from laksana.agencies.models import Membership
 from laksana.common.auth import STAFF_AUTH
 
-from . import services
+from . import lockout, services
 
 router = Router(tags=["accounts"])
 
@@ -33,12 +33,61 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-@router.post("/auth/token", response={201: TokenOut}, summary="Create a personal API token")
+@router.post(
+    "/auth/token",
+    response={201: TokenOut},
+    summary="Create a personal API token (locked after 5 failures in 15 minutes)",
+)
 def create_token(request, payload: TokenIn):
-    token, key = services.token_for_password(
-        username=payload.username, password=payload.password, name=payload.name
-    )
+    ip = lockout.client_ip(request)
+    lockout.check(username=payload.username, ip=ip)  # the same lockout as the sign-in page
+    try:
+        token, key = services.token_for_password(
+            username=payload.username, password=payload.password, name=payload.name
+        )
+    except services.BadCredentials:
+        lockout.record_failure(username=payload.username, ip=ip)
+        raise
+    lockout.record_success(username=payload.username, ip=ip)
     return 201, {"token": key, "name": token.name}
+
+
+class TokenRow(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: str
+    last_used_at: str | None
+
+
+@router.get(
+    "/auth/tokens",
+    response=list[TokenRow],
+    auth=STAFF_AUTH,
+    summary="My personal API tokens (never the secret itself)",
+)
+def list_tokens(request):
+    return [
+        {
+            "id": t.id,
+            "name": t.name,
+            "prefix": t.prefix,
+            "created_at": t.created_at.isoformat(),
+            "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+        }
+        for t in request.auth.api_tokens.filter(revoked_at__isnull=True).order_by("-id")
+    ]
+
+
+@router.delete(
+    "/auth/tokens/{token_id}",
+    response={204: None},
+    auth=STAFF_AUTH,
+    summary="Revoke one of my tokens",
+)
+def revoke_token(request, token_id: int):
+    services.revoke_token(user=request.auth, token_id=token_id)
+    return 204, None
 
 
 @router.get("/me", response=MeOut, auth=STAFF_AUTH, summary="Who am I, and my roles")

@@ -35,6 +35,9 @@ def load_catalogue(region: Region, directory: Path) -> tuple[int, int]:
                     "kind": row["kind"],
                 },
             )
+    attributes = {}
+    if manifest.get("attributes"):
+        attributes = json.loads((directory / manifest["attributes"]).read_text(encoding="utf-8"))
     count = 0
     with open(directory / manifest["categories"], encoding="utf-8") as fh:
         for order, row in enumerate(csv.DictReader(fh)):
@@ -52,6 +55,7 @@ def load_catalogue(region: Region, directory: Path) -> tuple[int, int]:
                     "default_agency": default,
                     "order": order,
                     "needs_photo_to_resolve": row.get("group") in FIELD_WORK_GROUPS,
+                    "attributes": attributes.get(row["code"], []),
                 },
             )
             count += 1

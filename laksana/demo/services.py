@@ -131,15 +131,18 @@ class HistoryWriter:
 
     def write(self, i: int) -> bool:
         """Write complaint i with its whole lifecycle so far. False if it existed already."""
+        key = f"demo-{self.seed}-{i}"
+        if Complaint.objects.filter(region=self.region, idempotency_key=key).exists():
+            return False
         rng = random.Random(self.seed * 1_000_003 + i)
-        # More recent days are busier: the platform is growing.
+        # More recent days are busier: the platform is growing. Every draw happens whatever the
+        # outcome, so complaint i is the same complaint whenever the history is written.
         age = timedelta(days=self.days * (rng.random() ** 1.4), minutes=rng.randrange(0, 1440))
-        at = self.now - age
-        at = at.astimezone(self.region.tz).replace(
-            hour=rng.choice([6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 19, 20, 21])
-        )
+        hour = rng.choice([6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 19, 20, 21])
+        recent = timedelta(minutes=rng.randrange(5, 120))
+        at = (self.now - age).astimezone(self.region.tz).replace(hour=hour)
         if at > self.now:
-            at = self.now - timedelta(minutes=rng.randrange(5, 120))
+            at = self.now - recent
         category = rng.choice(self.categories)
         texts = self.texts["categories"].get(category.code) or self.texts["categories"]["LAINNYA"]
         kind = rng.choices([Kind.COMPLAINT, Kind.ASPIRATION, Kind.INFORMATION], weights=[86, 9, 5])[
@@ -176,7 +179,7 @@ class HistoryWriter:
                 is_anonymous=anonymous,
                 is_confidential=rng.random() < 0.03,
                 channel=Channel.DEMO,
-                idempotency_key=f"demo-{self.seed}-{i}",
+                idempotency_key=key,
             )
         if not result.created:
             return False

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from laksana.agencies.models import Role
@@ -21,6 +21,8 @@ from laksana.common.errors import (
 )
 from laksana.live import bus
 from laksana.live.services import record_event
+from laksana.notify import outbox
+from laksana.sla.services import deadlines
 
 from ..models import (
     Complaint,
@@ -95,12 +97,17 @@ def get_by_token(token: str) -> Complaint:
 
 def visible_to(staff: Staff):
     """The complaints a staff member may see: the whole region for operators, admins, viewers and
-    auditors; their agencies' complaints for agency roles; nothing else."""
+    auditors; their agencies' complaints for agency roles; the ones assigned to them for field
+    officers (dispatch's Assignment, by its related name); nothing else."""
     qs = Complaint.objects.filter(region=staff.region)
     if staff.sees_whole_region:
         return qs
     handler_agencies = [a for a in staff.agency_ids if staff.has_in_agency(a, *HANDLERS)]
-    return qs.filter(agency_id__in=handler_agencies)
+    visible = Q(agency_id__in=handler_agencies)
+    if any(Role.FIELD_OFFICER in roles for roles in staff.agency_roles.values()):
+        assigned = Complaint.objects.filter(field_assignments__officer__user=staff.user)
+        visible |= Q(pk__in=assigned.values("pk"))
+    return qs.filter(visible)
 
 
 def get_for_staff(staff: Staff, number: str) -> Complaint:
@@ -226,6 +233,8 @@ def _event(
         "public": public,
     }
     transaction.on_commit(lambda: bus.publish(message))
+    # Notifications (notify): the outbox rows announcing this event commit or roll back with it.
+    outbox.record(event, complaint, by_citizen=isinstance(actor, Citizen))
     return event
 
 
@@ -246,6 +255,9 @@ def _change(
     old_status, old_agency = complaint.status, complaint.agency_id
     new_status = to_status or old_status
     changes.update(status=new_status, updated_at=now)
+    # Deadlines (sla): every transition recomputes the current stage's deadline in working time,
+    # written by this same UPDATE so the deadline never disagrees with the status.
+    changes.update(deadlines.recompute(complaint, changes=changes, event_type=type, now=now))
     updated = Complaint.objects.filter(pk=complaint.pk, version=complaint.version).update(
         version=F("version") + 1, **changes
     )

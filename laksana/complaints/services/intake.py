@@ -21,6 +21,7 @@ from laksana.common.errors import (
 )
 from laksana.regions.models import Area, Region
 from laksana.regions.services import area_by_code, locate
+from laksana.sla.services import deadlines
 
 from ..models import (
     Channel,
@@ -213,6 +214,8 @@ def _insert(*, region, category, area, reporter, token, data, **fields) -> Compl
         reporter=person,
         submitted_at=now,
         updated_at=now,
+        # Deadlines (sla): submission starts the verify-and-dispose clock.
+        **deadlines.for_submission(region=region, category_id=category.id, submitted_at=now),
         **fields,
     )
     _count(region.id, None, S.SUBMITTED, +1)

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from laksana.agencies.models import Role
 from laksana.agencies.services import Staff
 from laksana.common import clock
 from laksana.common.errors import (
@@ -109,7 +110,12 @@ def add_photo(*, complaint: Complaint, actor: Actor, upload, purpose: str = "rep
 
     with _editing(complaint, None) as c:
         if purpose == Attachment.Purpose.EVIDENCE:
-            _require(_is_handler(actor, c) or _is_operator(actor))
+            # Field officers of the agency bring evidence from the site (dispatch checks that the
+            # complaint is assigned to them before calling this).
+            field_officer = isinstance(actor, Staff) and actor.has_in_agency(
+                c.agency_id, Role.FIELD_OFFICER
+            )
+            _require(_is_handler(actor, c) or _is_operator(actor) or field_officer)
             _require_state(c, (S.DISPATCHED, S.IN_PROGRESS), _("diberi foto bukti"))
         else:
             _require(isinstance(actor, Citizen) or _is_operator(actor))

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from laksana.accounts.models import ApiToken
+from laksana.common.errors import NotFound
 from laksana.complaints import services
 from laksana.complaints.models import Complaint, Event
 from laksana.testing.personas import IN_CONTOH, PASSWORD, person
@@ -181,8 +182,12 @@ def test_tokens_are_stored_hashed_and_can_be_revoked(client, operator):
     stored = ApiToken.objects.get(user=operator.user)
     assert key not in (stored.key_hash, stored.prefix) and key.startswith(stored.prefix)
     assert client.get("/api/v1/me", **_auth(key)).json()["memberships"][0]["role"] == "operator"
-    revoke_token(user=operator.user, token_id=stored.id)
+    listed = client.get("/api/v1/auth/tokens", **_auth(key)).json()
+    assert [t["prefix"] for t in listed] == [stored.prefix] and "key" not in listed[0]
+    assert client.delete(f"/api/v1/auth/tokens/{stored.id}", **_auth(key)).status_code == 204
     assert client.get("/api/v1/me", **_auth(key)).status_code == 401
+    with pytest.raises(NotFound):  # revoking twice
+        revoke_token(user=operator.user, token_id=stored.id)
 
 
 def test_bad_password_gets_401(client, operator):

@@ -6,7 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from laksana.demo.services import ACCOUNTS, DEMO_PASSWORD, ensure_accounts, seed_history
+from laksana.dispatch.demo import seed as seed_field_work
 from laksana.regions.models import Region
+from laksana.sla.worker import Worker
 
 DEMO_REGION = Path(settings.BASE_DIR) / "data" / "regions" / "kota-tangerang"
 
@@ -36,16 +38,34 @@ class Command(BaseCommand):
         self.stdout.write(f"Writing the demo history ({complaints} complaints over 90 days):")
         created = seed_history(region, count=complaints, progress=progress_bar)
         self.stdout.write(f"  {created} new complaints (existing ones kept).")
+        field = seed_field_work(region)
+        self.stdout.write(
+            f"  field work: {field['officers']} officers, {field['assignments']} assignments, "
+            f"{field['on_duty']} people on duty now"
+        )
         host, port = settings_host_port()
         base = f"http://{host}:{port}"
         self.stdout.write("\nDemo accounts (demo only!), all with password " + DEMO_PASSWORD + ":")
         for a in ACCOUNTS:
             where = f" ({a.agency})" if a.agency else ""
             self.stdout.write(f"  {a.username:<12} {a.role}{where}")
+        slug = region.slug
         self.stdout.write(
-            f"\nLaksana demo: {base}/api/v1/docs  (admin: {base}/admin/, region: {region.slug})"
+            f"\nLaksana demo is served at {base}/\n"
+            f"  citizens' portal     {base}/{slug}/\n"
+            f"  staff console        {base}/{slug}/console/\n"
+            f"  field officers       {base}/{slug}/field/\n"
+            f"  command-center wall  {base}/{slug}/live/\n"
+            f"  Open311              {base}/open311/v2/discovery.json\n"
+            f"  JSON API docs        {base}/api/v1/docs\n"
+            f"  Django admin         {base}/admin/"
         )
         if not no_serve:
+            # One background worker in this process: deadline sweeps, and notifications (e-mail
+            # is printed on this console in the demo).
+            worker = Worker(worker_id="demo")
+            worker.start_thread()
+            self.stdout.write(f"Background worker {worker.worker_id} running.")
             call_command("serve")
 
 

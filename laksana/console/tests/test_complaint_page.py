@@ -1,0 +1,91 @@
+"""The complaint page: timeline, map, photos, related complaints, and who sees the reporter."""
+
+import pytest
+
+from laksana.complaints import services
+from laksana.complaints.models import Event
+from laksana.testing.personas import staff
+
+from .conftest import url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_page_shows_timeline_public_and_internal_apart_with_map(
+    client, in_state, operator, pupr, tangerang
+):
+    c = in_state("in_progress")
+    services.note(staff=pupr, complaint=c, text="Catatan rahasia tim.")
+    client.force_login(operator.user)
+    html = client.get(url(tangerang.slug, "laporan", c.number)).content.decode()
+    assert 'class="event internal"' in html and 'class="event public"' in html
+    assert "Catatan rahasia tim." in html
+    assert "leaflet/leaflet.js" in html and "data-map" in html
+    assert "django_htmx/htmx-2.min.js" in html
+    assert "Dinas PUPR" in html  # who did what: the agency next to the actor
+
+
+def test_reporter_contact_is_revealed_on_request_and_each_view_is_logged(
+    client, in_state, operator, tangerang
+):
+    c = in_state("submitted")
+    client.force_login(operator.user)
+    page = client.get(url(tangerang.slug, "laporan", c.number)).content.decode()
+    assert "081234567890" not in page and "Tampilkan kontak pelapor" in page
+    for _view in range(2):
+        shown = client.post(url(tangerang.slug, "laporan", c.number, "reporter"))
+        assert shown.status_code == 200 and "081234567890" in shown.content.decode()
+    viewed = Event.objects.filter(complaint=c, type="viewed")
+    assert viewed.count() == 2
+    assert all(not e.is_public and e.actor == operator.user for e in viewed)
+
+
+def test_auditor_views_of_personal_data_are_logged_too(client, in_state, tangerang):
+    auditor = staff("aud-tng", tangerang, "auditor")
+    c = in_state("dispatched")
+    client.force_login(auditor.user)
+    page = client.get(url(tangerang.slug, "laporan", c.number)).content.decode()
+    assert "<form" not in page.split('class="actions"')[1].split("</section>")[0]
+    assert client.post(url(tangerang.slug, "laporan", c.number, "reporter")).status_code == 200
+    assert Event.objects.filter(complaint=c, type="viewed", actor=auditor.user).count() == 1
+
+
+def test_anonymous_reporter_is_never_shown(client, in_state, operator, tangerang):
+    c = in_state("submitted", is_anonymous=True)
+    client.force_login(operator.user)
+    page = client.get(url(tangerang.slug, "laporan", c.number)).content.decode()
+    assert "Siti" not in page and "Tampilkan kontak pelapor" not in page
+    refused = client.post(url(tangerang.slug, "laporan", c.number, "reporter"))
+    assert refused.status_code == 403 and "081234567890" not in refused.content.decode()
+    assert not Event.objects.filter(complaint=c, type="viewed").exists()
+
+
+def test_viewers_see_no_personal_data_even_inside_the_text(client, in_state, tangerang):
+    viewer = staff("view-tng", tangerang, "viewer")
+    c = in_state("dispatched", description="Jalan berlubang, hubungi saya di 081298765432.")
+    client.force_login(viewer.user)
+    page = client.get(url(tangerang.slug, "laporan", c.number)).content.decode()
+    assert "081298765432" not in page and "[nomor disamarkan]" in page
+    assert "Tampilkan kontak pelapor" not in page
+    assert client.post(url(tangerang.slug, "laporan", c.number, "reporter")).status_code == 403
+
+
+def test_related_complaints_link_both_ways(client, in_state, operator, tangerang):
+    original = in_state("submitted")
+    copy = in_state("submitted", description="Jalan depan SDN 3 berlubang, mohon diperbaiki.")
+    services.merge(staff=operator, complaint=copy, into=original)
+    client.force_login(operator.user)
+    page = client.get(url(tangerang.slug, "laporan", original.number)).content.decode()
+    assert copy.number in page
+    page = client.get(url(tangerang.slug, "laporan", copy.number)).content.decode()
+    assert original.number in page
+
+
+def test_page_is_translated_to_english(client, in_state, operator, tangerang):
+    c = in_state("submitted")
+    client.force_login(operator.user)
+    page = client.get(
+        url(tangerang.slug, "laporan", c.number), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Verify & dispose" in page
+    assert "History" in page and "Riwayat" not in page

@@ -1,0 +1,138 @@
+"""The console's lists: home, the operator's inbox and dispatch queue, the agency desk, and the
+searchable list of everything a role may see. All keyset-paginated and filterable."""
+
+from django.db.models import Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from laksana.agencies.models import Agency, Category
+from laksana.agencies.services import Staff
+from laksana.common.errors import NotFound, ValidationFailed
+from laksana.complaints.models import Channel, Complaint, Status, StatusCount
+from laksana.complaints.services import get_for_staff
+from laksana.regions.models import Area
+
+from .. import search
+from ..access import HANDLERS, OPERATORS, console_view, handles_any_agency
+from ..models import SavedFilter
+from .common import complaint_context, is_operator
+
+QUEUES = {
+    # name: (title, fixed filters, oldest first)
+    "inbox": (_("Kotak masuk: laporan baru"), {"status": [Status.SUBMITTED]}, True),
+    "ready": (_("Siap didisposisikan"), {"status": [Status.VERIFIED]}, True),
+    "desk": (_("Meja OPD: disposisi masuk"), {"status": [Status.DISPATCHED]}, True),
+    "working": (_("Meja OPD: sedang ditindaklanjuti"), {"status": [Status.IN_PROGRESS]}, True),
+}
+
+
+def _counts(staff: Staff) -> dict[str, int]:
+    """Complaints per status from the counters the services keep (never COUNT(*))."""
+    rows = StatusCount.objects.filter(region=staff.region)
+    if not staff.sees_whole_region:
+        rows = rows.filter(agency_key__in=[a for a in staff.agency_ids if a])
+    return {
+        r["status"]: r["total"] or 0
+        for r in rows.values("status").annotate(total=Sum("count")).order_by()
+    }
+
+
+@console_view()
+def home(request: HttpRequest, staff: Staff) -> HttpResponse:
+    counts = _counts(staff)
+    statuses = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+    return render(
+        request,
+        "console/home.html",
+        {"region": staff.region, "staff": staff, "statuses": statuses},
+    )
+
+
+def _list(request: HttpRequest, staff: Staff, queue: str | None) -> HttpResponse:
+    title, fixed, oldest = QUEUES.get(queue, (_("Semua laporan"), {}, False))
+    error = ""
+    try:
+        filters = search.Filters.from_query(request.GET, oldest_first=oldest, **fixed)
+        if queue:  # a queue's own status always applies, whatever the query string says
+            filters.status = fixed["status"]
+        result = search.page(
+            search.filtered(staff, filters),
+            oldest_first=filters.oldest_first,
+            cursor=request.GET.get("after"),
+        )
+    except ValidationFailed as exc:
+        error, filters, result = str(exc.detail), search.Filters(), search.Page([], None)
+    region = staff.region
+    query = request.GET.copy()
+    query.pop("after", None)
+    next_url = None
+    if result.next_cursor:
+        query["after"] = result.next_cursor
+        next_url = f"?{query.urlencode()}"
+        query.pop("after")
+    context = {
+        "region": region,
+        "staff": staff,
+        "queue": queue,
+        "title": title,
+        "rows": result.rows,
+        "next_url": next_url,
+        "filters": filters,
+        "query": query.urlencode(),
+        "error": error,
+        "operator": is_operator(staff),
+        "handler": handles_any_agency(staff),
+        "statuses": Status.choices,
+        "channels": Channel.choices,
+        "periods": search.PERIODS,
+        # only(): areas carry their boundary polygons, which a list of options never needs.
+        "agencies": Agency.objects.filter(region=region, is_active=True).only("code", "short_name"),
+        "categories": Category.objects.filter(region=region, is_active=True).only("code", "name"),
+        "kecamatan": _areas(region, "kecamatan"),
+        "kelurahan": _areas(region, "kelurahan"),
+        "saved": SavedFilter.objects.filter(region=region, user=staff.user),
+        "path": request.path,
+    }
+    template = (
+        "console/_rows.html" if request.htmx and request.GET.get("rows") else "console/list.html"
+    )
+    return render(request, template, context, status=422 if error else 200)
+
+
+def _queue(name: str, roles: tuple[str, ...]):
+    @console_view(*roles)
+    def view(request: HttpRequest, staff: Staff) -> HttpResponse:
+        return _list(request, staff, name)
+
+    view.__name__ = view.__qualname__ = name
+    return view
+
+
+inbox = _queue("inbox", OPERATORS)
+ready = _queue("ready", OPERATORS)
+desk = _queue("desk", HANDLERS)
+working = _queue("working", HANDLERS)
+
+
+@console_view()
+def complaints(request: HttpRequest, staff: Staff) -> HttpResponse:
+    return _list(request, staff, None)
+
+
+@console_view()
+def complaint(request: HttpRequest, staff: Staff, number: str) -> HttpResponse:
+    try:
+        found: Complaint = get_for_staff(staff, number)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "console/complaint.html", complaint_context(staff, found))
+
+
+def _areas(region, level: str):
+    return Area.objects.filter(region=region, level=level).only("code", "name").order_by("name")
+
+
+def list_url(staff: Staff, name: str) -> str:
+    return reverse(f"console:{name}", kwargs={"region_slug": staff.region.slug})

@@ -1,0 +1,89 @@
+"""On a phone-sized screen with the GPS granted: an officer starts, checks in, finishes with a
+photo, and the complaint's staff API shows the evidence and the field steps."""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from laksana.complaints.tests.images import jpeg_bytes
+from laksana.dispatch import assignments as work
+from laksana.dispatch.models import Assignment, FieldOfficer
+from laksana.dispatch.officers import officer_for
+from laksana.dispatch.tests.helpers import NEAR
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls here are still sync.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+SHOTS = Path(__file__).resolve().parents[3] / "test-results"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_officer_starts_checks_in_and_finishes_on_a_phone(
+    live_server, client, dispatched, pupr, officer, media_root
+):
+    complaint = dispatched()
+    (task,) = work.assign(staff=pupr, complaint=complaint, officers=[officer_for(officer)])
+    client.force_login(officer.user)
+    session = client.cookies["sessionid"].value
+    SHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740},
+            geolocation={"latitude": NEAR[0], "longitude": NEAR[1], "accuracy": 8},
+            permissions=["geolocation"],
+            locale="id-ID",
+        )
+        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        page = context.new_page()
+        page.goto(f"{live_server.url}/kota-tangerang/field/")
+        page.get_by_text(complaint.display_title).click()
+        expect(page.locator("#task-state")).to_have_text("Ditugaskan")
+        page.screenshot(path=SHOTS / "dispatch-1-task.png", full_page=True)
+
+        page.locator("#start").click()
+        expect(page.locator("#task-state")).to_have_text("Menuju lokasi")
+        expect(page.locator(".geo-status")).to_contain_text("Lokasi terbaca")
+        page.locator("#check-in").click()
+        expect(page.locator("#task-state")).to_have_text("Di lokasi")
+        expect(page.locator(".message").first).to_contain_text("m dari titik laporan")
+        page.screenshot(path=SHOTS / "dispatch-2-on-site.png", full_page=True)
+
+        page.locator("#after").set_input_files(
+            {"name": "sesudah.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(gps=True)}
+        )
+        page.locator("#notes").fill("Lubang sudah ditambal.")
+        page.locator("#finish").click()
+        expect(page.locator(".message").first).to_contain_text("Pekerjaan selesai")
+        page.screenshot(path=SHOTS / "dispatch-3-done.png", full_page=True)
+
+        # Opt in to sharing: the page sends the phone's position at once, then every minute.
+        page.get_by_role("button", name="Bagikan lokasi saya").click()
+        expect(page.locator("#share-status")).to_contain_text(f"({NEAR[0]:.5f}, {NEAR[1]:.5f})")
+        page.screenshot(path=SHOTS / "dispatch-4-sharing.png", full_page=True)
+
+        detail = page.request.get(
+            f"{live_server.url}/api/v1/regions/kota-tangerang/staff/complaints/{complaint.number}"
+        )
+        assert detail.ok
+        body = detail.json()
+        context.close()
+        browser.close()
+
+    assert [photo["purpose"] for photo in body["photos"]] == ["evidence"]
+    steps = {e["data"].get("step"): e["data"] for e in body["timeline"] if e["type"] == "field"}
+    assert list(steps) == ["en_route", "on_site", "finished"]
+    assert 40 <= steps["on_site"]["distance_m"] <= 60 and steps["on_site"]["warning"] == ""
+    assert steps["finished"]["notes"] == "Lubang sudah ditambal."
+    assert FieldOfficer.objects.get(user=officer.user).last_lat == pytest.approx(NEAR[0])
+    done = Assignment.objects.get(pk=task.pk)
+    assert done.state == "finished"
+    assert done.checkin_lat == pytest.approx(NEAR[0]) and done.checkin_accuracy_m == 8

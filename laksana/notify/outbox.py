@@ -1,0 +1,189 @@
+"""Who is told of an event, written to the outbox in the event's own transaction.
+
+- The citizen, of every public event, on each contact they gave: e-mail, and their phone once an
+  SMS or WhatsApp channel is configured. Not of what they did themselves (they know), except the
+  receipt of their submission.
+- Staff by e-mail: the agency's liaisons and admins of a new disposition; the audience an
+  overdue/escalated event names (the agency's admins, or the command center) of a breach.
+- Other systems: the region's webhook endpoints, of the event types they asked for.
+History written with the clock set to the past (the demo, imports) is not announced.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+
+from laksana.agencies.models import Membership, Role
+from laksana.common import clock
+from laksana.common.timefmt import local_iso
+from laksana.complaints.models import Complaint, Event
+from laksana.complaints.privacy import mask
+
+from . import channels
+from .models import Notification, WebhookEndpoint
+
+PHONE_CHANNELS = ("whatsapp", "sms")  # the first one configured carries messages to a phone
+STAFF_EVENTS = {Event.Type.DISPOSED, Event.Type.FORWARDED, Event.Type.OVERDUE, Event.Type.ESCALATED}
+REPLAY_MARGIN = timedelta(hours=1)
+LANGUAGES = {code for code, _name in settings.LANGUAGES}
+CITIZEN, STAFF, SYSTEM = Notification.Audience.values
+
+
+def record(event: Event, complaint: Complaint, *, by_citizen: bool) -> list[Notification]:
+    """Write the outbox rows announcing `event`; their delivery is queued after commit."""
+    now = clock.now()
+    if now < timezone.now() - REPLAY_MARGIN:
+        return []
+    rows = []
+    if event.is_public and (not by_citizen or event.type == Event.Type.SUBMITTED):
+        rows += _citizen(event, complaint)
+    if event.type in STAFF_EVENTS:
+        rows += _staff(event, complaint)
+    rows += _webhooks(event, complaint)
+    if not rows:
+        return []
+    for row in rows:
+        row.created_at = row.next_attempt_at = now
+    created = Notification.objects.bulk_create(rows)
+    ids = [row.id for row in created]
+    if ids[0] is None:  # backends that do not return ids from bulk inserts
+        ids = list(
+            Notification.objects.filter(event=event).order_by("id").values_list("id", flat=True)
+        )
+    transaction.on_commit(lambda: _queue(ids))
+    return created
+
+
+def _queue(ids: list[int]) -> None:
+    from .tasks import deliver
+
+    for pk in ids:
+        deliver.enqueue(pk)
+
+
+def _payload(event: Event, complaint: Complaint) -> dict:
+    region = complaint.region
+    return {
+        "event": event.id,
+        "type": event.type,
+        "text": event.text,
+        "data": event.data,
+        "number": complaint.number,
+        "status": complaint.status,
+        "category": complaint.category.name,
+        "agency": complaint.agency.name if complaint.agency_id else "",
+        "at": local_iso(event.created_at, region),
+        "deadline": local_iso(complaint.next_deadline, region),
+        "region": region.name,
+        "tz": region.tz_abbreviation,
+    }
+
+
+def _citizen(event: Event, complaint: Complaint) -> list[Notification]:
+    reporter = complaint.reporter
+    if reporter is None:
+        return []
+    contacts = []
+    if reporter.email and "email" in channels.available():
+        contacts.append(("email", reporter.email))
+    phone_channel = next((c for c in PHONE_CHANNELS if c in channels.available()), None)
+    if reporter.phone and phone_channel:
+        contacts.append((phone_channel, reporter.phone))
+    if not contacts:
+        return []
+    language = _citizen_language(event, complaint)
+    payload = _payload(event, complaint)
+    return [
+        _row(event, complaint, channel, recipient, CITIZEN, payload, language=language)
+        for channel, recipient in contacts
+    ]
+
+
+def _citizen_language(event: Event, complaint: Complaint) -> str:
+    """The language the citizen used when they submitted (kept on their first message)."""
+    if event.type == Event.Type.SUBMITTED:
+        language = (translation.get_language() or "")[:2]
+        return language if language in LANGUAGES else settings.LANGUAGE_CODE
+    earlier = (
+        Notification.objects.filter(complaint=complaint, audience=CITIZEN)
+        .order_by("id")
+        .values_list("language", flat=True)
+        .first()
+    )
+    return earlier or settings.LANGUAGE_CODE
+
+
+def _staff(event: Event, complaint: Complaint) -> list[Notification]:
+    if "email" not in channels.available():
+        return []
+    members = Membership.objects.filter(
+        region_id=complaint.region_id, user__is_active=True
+    ).exclude(user__email="")
+    command_center = Q(role__in=[Role.OPERATOR, Role.REGION_ADMIN])
+    if event.type in (Event.Type.DISPOSED, Event.Type.FORWARDED):
+        members = members.filter(
+            agency_id=event.agency_id, role__in=[Role.AGENCY_STAFF, Role.AGENCY_ADMIN]
+        )
+    elif (event.data or {}).get("notify") == "agency_admins" and complaint.agency_id:
+        admins = members.filter(agency_id=complaint.agency_id, role=Role.AGENCY_ADMIN)
+        # An agency without an admin on file must not let a breach pass unseen.
+        members = admins if admins.exists() else members.filter(command_center)
+    else:
+        members = members.filter(command_center)
+    payload = _payload(event, complaint)
+    addresses = {}  # one message per address, even for a person with several roles
+    for user_id, email in members.values_list("user_id", "user__email").order_by("user_id"):
+        addresses.setdefault(email, user_id)
+    return [
+        _row(event, complaint, "email", email, STAFF, payload, user_id=user_id)
+        for email, user_id in addresses.items()
+    ]
+
+
+def _webhooks(event: Event, complaint: Complaint) -> list[Notification]:
+    if "webhook" not in channels.available():
+        return []
+    endpoints = {}  # one delivery per URL, even if two endpoints name the same one
+    for e in WebhookEndpoint.objects.filter(region_id=complaint.region_id, is_active=True):
+        if e.wants(event.type):
+            endpoints.setdefault(e.url, e)
+    if not endpoints:
+        return []
+    region = complaint.region
+    # Other systems get what the public may know, plus the internal event types, never a
+    # reporter's identity or contact; text only of public events, masked.
+    payload = {
+        "id": event.id,
+        "region": region.slug,
+        "complaint": complaint.number,
+        "type": event.type,
+        "public": event.is_public,
+        "status": complaint.status,
+        "category": complaint.category.code,
+        "agency": complaint.agency.code if complaint.agency_id else None,
+        "text": mask(event.text) if event.is_public and not complaint.is_confidential else "",
+        "created_at": local_iso(event.created_at, region),
+        "next_deadline": local_iso(complaint.next_deadline, region),
+        "deadline_stage": complaint.deadline_stage,
+    }
+    return [
+        _row(event, complaint, "webhook", url, SYSTEM, payload, endpoint=endpoint)
+        for url, endpoint in endpoints.items()
+    ]
+
+
+def _row(event, complaint, channel, recipient, audience, payload, **extra) -> Notification:
+    extra.setdefault("language", settings.LANGUAGE_CODE)
+    return Notification(
+        region_id=complaint.region_id,
+        complaint=complaint,
+        event=event,
+        channel=channel,
+        recipient=recipient,
+        audience=audience,
+        payload=payload,
+        **extra,
+    )

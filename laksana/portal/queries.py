@@ -1,0 +1,197 @@
+"""The citizen pages' read side: what a region offers, its headline numbers, public complaints.
+
+Every query is scoped to one region and bounded by an indexed column, so a page costs the same in a
+city with ten complaints and one with ten million.
+"""
+
+import statistics
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db.models import Q, QuerySet, Sum
+from django.urls import reverse
+from shapely.geometry import mapping, shape
+
+from laksana.agencies.models import Category
+from laksana.common import clock
+from laksana.complaints.models import Complaint, StatusCount
+from laksana.complaints.privacy import mask, reporter_label
+from laksana.complaints.queries import _decode_cursor, _encode_cursor
+from laksana.regions.models import Area, Region
+
+HEADLINE_SECONDS = 60  # the home page's numbers may lag a minute; they are read on every visit
+BOUNDARY_SECONDS = 3600
+PAGE_SIZE = 20
+
+
+def grouped_categories(region: Region) -> list[tuple[str, list[Category]]]:
+    """The region's public categories in its own order, grouped as the region configured them."""
+    groups: dict[str, list[Category]] = {}
+    for category in Category.objects.filter(region=region, is_active=True, is_public=True):
+        groups.setdefault(category.group or "", []).append(category)
+    return list(groups.items())
+
+
+def kecamatan_and_kelurahan(region: Region) -> list[tuple[Area, list[Area]]]:
+    """Every kecamatan with its kelurahan, for the location pickers that work without a map."""
+    areas = list(Area.objects.filter(region=region).only("id", "code", "name", "level", "parent"))
+    children: dict[int, list[Area]] = {}
+    for area in areas:
+        if area.parent_id:
+            children.setdefault(area.parent_id, []).append(area)
+    kecamatan = [a for a in areas if a.level == Area.Level.KECAMATAN]
+    return [
+        (k, sorted(children.get(k.id, []), key=lambda a: a.name))
+        for k in sorted(kecamatan, key=lambda a: a.name)
+    ]
+
+
+@dataclass(frozen=True)
+class Headline:
+    received: int
+    resolved_this_month: int
+    median_resolution: timedelta | None
+
+
+def headline(region: Region) -> Headline:
+    """The numbers on the home page.
+
+    Steps: all complaints ever received, from the status counters the services keep (a few rows,
+    never a COUNT over the table); complaints resolved since the first of this month in the region's
+    zone, found through the (region, updated_at) index, since a complaint resolved this month was
+    also updated this month; the median of their submitted-to-resolved times.
+    """
+    now = clock.now().astimezone(region.tz)
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    key = f"portal:headline:{region.id}:{month_start:%Y%m}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    received = StatusCount.objects.filter(region=region).aggregate(n=Sum("count"))["n"] or 0
+    times = sorted(
+        resolved - submitted
+        for submitted, resolved in Complaint.objects.filter(
+            region=region, updated_at__gte=month_start, resolved_at__gte=month_start
+        ).values_list("submitted_at", "resolved_at")
+    )
+    result = Headline(
+        received=received,
+        resolved_this_month=len(times),
+        median_resolution=statistics.median(times) if times else None,
+    )
+    cache.set(key, result, HEADLINE_SECONDS)
+    return result
+
+
+def public_complaints(region: Region) -> QuerySet:
+    return (
+        Complaint.objects.filter(region=region, is_confidential=False)
+        .select_related("category", "area__parent", "reporter")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def public_row(complaint: Complaint) -> dict:
+    """One complaint as a list item or map point: what the public may see, nothing more."""
+    area = complaint.area
+    kelurahan = area.name if area and area.level == Area.Level.KELURAHAN else None
+    kecamatan = (area.parent.name if area.parent else None) if kelurahan else area and area.name
+    return {
+        "number": complaint.number,
+        "url": reverse(
+            "portal:complaint",
+            kwargs={"region_slug": complaint.region.slug, "number": complaint.number},
+        ),
+        "status": complaint.status,
+        "status_label": str(complaint.get_status_display()),
+        "kind_label": str(complaint.get_kind_display()),
+        "category": complaint.category.name,
+        "kecamatan": kecamatan,
+        "kelurahan": kelurahan,
+        "summary": mask(complaint.description),
+        "reporter": str(reporter_label(complaint)),
+        "submitted_at": complaint.submitted_at,
+        "lat": complaint.lat,
+        "lng": complaint.lng,
+    }
+
+
+def map_points(rows: list[dict]) -> list[dict]:
+    return [
+        {"lat": r["lat"], "lng": r["lng"], "number": r["number"], "label": r["category"],
+         "status": r["status_label"], "url": r["url"]}
+        for r in rows
+        if r["lat"] is not None and r["lng"] is not None
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Filters:
+    category: str = ""
+    kecamatan: str = ""
+    status: str = ""
+    days: int | None = None
+
+
+def public_page(
+    region: Region, filters: Filters, *, cursor: str | None = None
+) -> tuple[list[dict], str | None]:
+    """One page of public complaints, newest first, with keyset pagination on (submitted_at, id):
+    the hundredth page costs what the first one does."""
+    limit = PAGE_SIZE
+    qs = public_complaints(region)
+    if filters.category:
+        qs = qs.filter(category__code=filters.category)
+    if filters.kecamatan:
+        qs = qs.filter(
+            area__in=Area.objects.filter(region=region).filter(
+                Q(code=filters.kecamatan) | Q(parent__code=filters.kecamatan)
+            )
+        )
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.days:
+        qs = qs.filter(submitted_at__gte=clock.now() - timedelta(days=filters.days))
+    if cursor:
+        at, pk = _decode_cursor(cursor)
+        qs = qs.filter(Q(submitted_at__lt=at) | Q(submitted_at=at, pk__lt=pk))
+    rows = list(qs[: limit + 1])
+    next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    for complaint in rows:
+        complaint.region = region  # already known: saves a query per row when building URLs
+    return [public_row(c) for c in rows[:limit]], next_cursor
+
+
+def boundaries(region: Region) -> dict:
+    """The region's kecamatan as a GeoJSON FeatureCollection, lightly simplified and rounded
+    (about 20 m) so a phone on a slow connection gets the whole map in a few kilobytes."""
+    key = f"portal:boundaries:{region.id}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    features = []
+    for area in Area.objects.filter(
+        region=region, level=Area.Level.KECAMATAN, boundary__isnull=False
+    ).order_by("name"):
+        geometry = mapping(shape(area.boundary).simplify(0.0002, preserve_topology=True))
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"code": area.code, "name": area.name},
+                "geometry": _rounded(geometry),
+            }
+        )
+    result = {"type": "FeatureCollection", "features": features}
+    cache.set(key, result, BOUNDARY_SECONDS)
+    return result
+
+
+def _rounded(value):
+    if isinstance(value, float):
+        return round(value, 5)
+    if isinstance(value, list | tuple):
+        return [_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,157 @@
+"""The citizen's journey in a real browser on a 360 x 740 phone screen (Playwright + Debian's
+Chromium): report with a camera-sized photo and a map tap, track, rate, reopen; switch language,
+browse, and track by number.
+Each page is saved as a screenshot under test-results/portal/."""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from PIL import Image
+from playwright.sync_api import expect, sync_playwright
+
+from laksana.complaints.models import Complaint
+
+from .helpers import resolve
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still
+# plain synchronous calls.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = pytest.mark.usefixtures("regions_after_flush")
+
+SHOTS = Path(settings.BASE_DIR) / "test-results" / "portal"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def page(live_server, settings):
+    settings.MAP_TILE_URL = ""  # boundaries only: no request leaves 127.0.0.1
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield page
+        browser.close()
+        # While Playwright's loop runs, Django keeps database connections per async context, not
+        # per thread: the ones opened during the test must be closed here, inside that context,
+        # or PostgreSQL refuses to drop the test database at the end.
+        connections.close_all()
+    assert errors == []  # no JavaScript error on any page
+
+
+def _camera_photo() -> bytes:
+    """A 3000 x 2000 JPEG of several megabytes, like a phone camera's."""
+    out = io.BytesIO()
+    Image.effect_noise((3000, 2000), 60).convert("RGB").save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+
+
+def _no_horizontal_scroll(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.django_db(transaction=True)
+def test_report_with_a_photo_and_a_map_tap_then_track_rate_and_reopen(
+    page, live_server, tangerang, operator, pupr, media_root
+):
+    page.goto(f"{live_server.url}/kota-tangerang/lapor/")
+    page.get_by_label("Cari kategori").fill("lubang")
+    expect(page.locator("#id_category")).to_have_value("JALAN-RUSAK")
+    page.get_by_label("Ceritakan masalahnya").fill("Jalan berlubang dalam di depan SDN 3.")
+    page.wait_for_selector("#map path")  # the kecamatan boundaries are drawn
+    page.locator("#map").click()  # the map's middle lies in Kecamatan Tangerang
+    expect(page.locator("#point-status")).to_contain_text("Kecamatan Tangerang")
+    photo = _camera_photo()
+    page.get_by_label("Foto (boleh dikosongkan)").set_input_files(
+        [{"name": "jalan.jpg", "mimeType": "image/jpeg", "buffer": photo}]
+    )
+    uploaded: list[int] = []
+    page.route(
+        "**/lapor/",
+        lambda route, request: (uploaded.append(len(request.post_data_buffer or b"")),
+                                route.continue_()),
+    )  # fmt: skip
+    page.get_by_label("Nama (boleh dikosongkan)").fill("Siti Aminah")
+    page.get_by_label("Nomor HP (boleh dikosongkan)").fill("0812 3456 7890")
+    _no_horizontal_scroll(page)
+    shot(page, "1-report-form")
+    page.get_by_role("button", name="Kirim laporan").click()
+
+    expect(page.get_by_role("heading", name="Laporan terkirim. Terima kasih!")).to_be_visible()
+    number = page.locator("#complaint-number").inner_text()
+    complaint = Complaint.objects.get(number=number)
+    assert complaint.area.parent.name == "Tangerang" and complaint.lat is not None
+    stored = complaint.attachments.get()
+    assert max(stored.width, stored.height) == 2048
+    assert uploaded[0] < len(photo) / 2  # shrunk in the phone before a slow upload
+    shot(page, "2-submitted")
+
+    page.get_by_role("link", name="Lihat status laporan").click()
+    expect(page.locator(".status-box")).to_contain_text("Diterima")
+    _no_horizontal_scroll(page)
+    shot(page, "3-track")
+
+    resolve(complaint, operator=operator, pupr=pupr)
+    page.reload()
+    page.get_by_label("4 — baik").check()
+    page.get_by_label("Komentar (boleh dikosongkan)").fill("Cepat ditangani.")
+    shot(page, "4-track-resolved")
+    page.get_by_role("button", name="Kirim nilai").click()
+    expect(page.get_by_text("Terima kasih atas penilaian Anda.")).to_be_visible()
+    shot(page, "5-rated")
+
+    page.get_by_label("Apa yang belum selesai?").fill("Lubangnya muncul lagi setelah hujan.")
+    page.get_by_role("button", name="Buka kembali laporan").click()
+    expect(page.locator(".status-box")).to_contain_text("Ditindaklanjuti")
+    shot(page, "6-reopened")
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.rating) == ("in_progress", 4)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_switch_language_browse_public_pages_and_track_by_number(page, live_server, submit):
+    complaint, _token = submit()
+    page.goto(f"{live_server.url}/kota-tangerang/")
+    expect(page.get_by_role("link", name="Buat laporan")).to_be_visible()
+    _no_horizontal_scroll(page)
+    shot(page, "7-home")
+
+    with page.expect_navigation():
+        page.get_by_label("Bahasa").select_option("en")
+    expect(page.get_by_role("link", name="Report a problem")).to_be_visible()
+    shot(page, "8-home-english")
+    page.get_by_role("link", name="All reports", exact=True).click()
+    expect(page.locator(".cards")).to_contain_text(complaint.number)
+    shot(page, "9-list-english")
+    page.get_by_role("link", name="Jalan rusak / berlubang").first.click()
+    expect(page.get_by_role("heading", name="History")).to_be_visible()
+    shot(page, "10-complaint-english")
+
+    page.goto(f"{live_server.url}/kota-tangerang/lacak/")  # the choice is remembered
+    page.get_by_label("Report number").fill(complaint.number)
+    page.get_by_label("The mobile number or e-mail").fill("+62 812-3456-7890")
+    shot(page, "11-lookup-english")
+    page.get_by_role("button", name="Track").click()
+    expect(page.locator("h1")).to_contain_text(complaint.number)
+    expect(page.locator(".status-box")).to_contain_text("Received")
+    shot(page, "12-track-by-number-english")

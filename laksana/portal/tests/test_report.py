@@ -1,0 +1,161 @@
+"""Reporting without JavaScript (Django's test client): the form, photos, double submits, and a
+clear Indonesian message next to the field for every kind of bad input, with nothing stored."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from laksana.complaints.models import Complaint
+from laksana.complaints.tests.images import jpeg_bytes, png_bytes
+from laksana.testing.personas import OUTSIDE
+
+from .helpers import KECAMATAN_TANGERANG, SUKARASA, field_error, report_data, stored
+
+pytestmark = pytest.mark.django_db
+
+URL = "/kota-tangerang/lapor/"
+
+
+def _key(html: str) -> str:
+    return re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
+
+
+def test_form_groups_categories_explains_privacy_and_carries_a_fresh_key(client, tangerang):
+    first, second = client.get(URL), client.get(URL)
+    html = first.content.decode()
+    assert first.status_code == 200
+    assert '<optgroup label="Infrastruktur">' in html
+    assert '<option value="JALAN-RUSAK"' in html
+    assert "nama Anda disembunyikan" in html  # anonim, in one sentence
+    assert "tidak ditampilkan untuk umum" in html  # rahasia, in one sentence
+    assert '<optgroup label="Tangerang">' in html  # kelurahan grouped by kecamatan, no JS needed
+    assert _key(html) != _key(second.content.decode())
+
+
+def test_category_from_the_home_page_is_preselected(client, tangerang):
+    html = client.get(URL + "?kategori=SAMPAH").content.decode()
+    assert '<option value="SAMPAH" selected data-keywords="Lingkungan">' in html
+
+
+def test_report_by_kelurahan_with_a_photo_stores_it_without_exif(client, tangerang, media_root):
+    photo = SimpleUploadedFile("jalan.jpg", jpeg_bytes(gps=True), content_type="image/jpeg")
+    data = report_data(lat="", lng="", kecamatan=KECAMATAN_TANGERANG, kelurahan=SUKARASA)
+    response = client.post(URL, {**data, "photos": [photo]})
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    assert complaint.area.code == SUKARASA and complaint.lat is None
+    assert complaint.reporter.phone == "081234567890"
+    with Image.open(complaint.attachments.get().file.path) as image:
+        assert not image.getexif()
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200 and page["Referrer-Policy"] == "same-origin"
+    assert complaint.number in html
+    assert f"/kota-tangerang/lacak/{response['Location'].split('/')[-2]}/" in html
+    assert "0812••••7890" in html and "SMS atau WhatsApp" in html
+
+
+def test_report_by_map_point_finds_the_kelurahan(client, tangerang):
+    response = client.post(URL, report_data(name="", phone=""))
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    assert complaint.area.code == SUKARASA and complaint.reporter is None
+    html = client.get(response["Location"]).content.decode()
+    assert "tidak meninggalkan nomor HP atau e-mail" in html
+
+
+def test_double_submit_creates_one_complaint_and_its_photos_once(client, tangerang, media_root):
+    responses = [
+        client.post(URL, {**report_data(), "photos": [SimpleUploadedFile("a.png", png_bytes())]})
+        for _attempt in range(2)
+    ]
+    assert [r.status_code for r in responses] == [302, 302]
+    assert responses[0]["Location"] == responses[1]["Location"]
+    assert stored()[:2] == (1, 1)
+
+
+def test_a_reused_form_with_other_words_gets_a_new_key_and_then_goes_through(client, tangerang):
+    client.post(URL, report_data())
+    changed = report_data(description="Lampu jalan mati total di gang Melati sejak kemarin.")
+    response = client.post(URL, changed)
+    assert response.status_code == 409 and Complaint.objects.count() == 1
+    html = response.content.decode()
+    assert "sudah pernah terkirim" in html
+    new_key = _key(html)
+    assert new_key != "form-key-1"
+    assert client.post(URL, {**changed, "idempotency_key": new_key}).status_code == 302
+    assert Complaint.objects.count() == 2
+
+
+def _pdf_named_jpg():
+    return SimpleUploadedFile("foto.jpg", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF", "image/jpeg")
+
+
+def _thirty_megabytes():
+    return SimpleUploadedFile("besar.jpg", jpeg_bytes() + b"\0" * (30 * 1024 * 1024), "image/jpeg")
+
+
+BAD_INPUT = [
+    # (case, changes to a good report, where the message must be, words it must contain)
+    ("empty description", {"description": ""}, "id_description", "Wajib diisi"),
+    ("long description", {"description": "a" * 4001}, "id_description", "Terlalu panjang"),
+    ("thin description", {"description": "rusak"}, "id_description", "lebih rinci"),
+    ("no category", {"category": ""}, "id_category", "Pilih kategori"),
+    ("unknown category", {"category": "GOSIP"}, "id_category", "Kategori tidak dikenal"),
+    ("unknown kind", {"kind": "gosip"}, "id_kind", "Jenis laporan tidak dikenal"),
+    ("latitude not a number", {"lat": "utara"}, "location", "Titik lokasi tidak terbaca"),
+    ("point in the sea", {"lat": OUTSIDE[0], "lng": OUTSIDE[1]}, "location", "di luar wilayah"),
+    ("latitude only", {"lng": ""}, "location", "lintang dan bujur"),
+    ("no location", {"lat": "", "lng": ""}, "location", "Tentukan lokasi"),
+    (
+        "kelurahan of another kecamatan",
+        {"lat": "", "lng": "", "kecamatan": "36.71.02", "kelurahan": SUKARASA},
+        "id_kelurahan",
+        "tidak berada di kecamatan",
+    ),
+    ("unknown kelurahan", {"kelurahan": "36.71.99.1"}, "id_kelurahan", "Kelurahan tidak dikenal"),
+    ("long address", {"address": "J" * 301}, "id_address", "Terlalu panjang"),
+    ("long name", {"name": "S" * 121}, "id_name", "Terlalu panjang"),
+    ("letters in phone", {"phone": "0812-ABCD-99"}, "id_phone", "Nomor telepon tidak valid"),
+    ("short phone", {"phone": "0812"}, "id_phone", "Nomor telepon tidak valid"),
+    ("broken e-mail", {"email": "siti@"}, "id_email", "e-mail tidak valid"),
+    ("long e-mail", {"email": "s" * 250 + "@a.id"}, "id_email", "Terlalu panjang"),
+    ("pdf renamed .jpg", {"photos": [_pdf_named_jpg]}, "id_photos", "bukan foto"),
+    ("30 MB image", {"photos": [_thirty_megabytes]}, "id_photos", "Foto terlalu besar"),
+    ("six photos", {"photos": [lambda: SimpleUploadedFile("a.png", png_bytes())] * 6},
+     "id_photos", "Paling banyak 5 foto"),
+    (
+        "second photo bad",
+        {"photos": [lambda: SimpleUploadedFile("a.png", png_bytes()), _pdf_named_jpg]},
+        "id_photos",
+        "Foto 2 (foto.jpg)",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("change", "field", "words"), [c[1:] for c in BAD_INPUT],
+                         ids=[c[0] for c in BAD_INPUT])  # fmt: skip
+def test_bad_input_is_explained_next_to_its_field_and_nothing_is_stored(
+    client, tangerang, media_root, change, field, words
+):
+    change = dict(change)
+    if "photos" in change:
+        change["photos"] = [make() for make in change["photos"]]
+    before = stored()
+    response = client.post(URL, report_data(**change))
+    html = response.content.decode()
+    assert response.status_code in (400, 409, 413, 422)
+    assert words in field_error(html, field), field_error(html, field) or html
+    assert stored() == before
+    assert not media_root.exists() or not any(media_root.rglob("*.*"))
+    assert 'role="alert"' in html and "Laporan belum terkirim" in html
+
+
+def test_field_errors_are_tied_to_their_inputs_for_screen_readers(client, tangerang):
+    html = client.post(URL, report_data(description="", phone="12")).content.decode()
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_description_helptext id_description_error"' in html
+    # Entries of the summary link to the fields they are about.
+    assert '<a href="#id_description">' in html
