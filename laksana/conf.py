@@ -77,6 +77,12 @@ SETTINGS: dict[str, Setting] = {
             "Wall alarm: this many reports of one category in one kelurahan within the window.",
         ),
         Setting("LIVE_BURST_MINUTES", "60", "Wall alarm: the window of a burst, in minutes."),
+        Setting(
+            "LIVE_OVERDUE_JUMP",
+            "5",
+            "Wall alarm: an agency with this many complaints newly overdue today, and more than "
+            "twice its daily average of the week before.",
+        ),
     ]
 }
 

@@ -18,21 +18,26 @@ from functools import cached_property
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import Floor
+from django.utils.translation import gettext as _
 
 from laksana.agencies.models import Agency
 from laksana.common import clock
 from laksana.common.timefmt import local_iso
 from laksana.complaints.models import OPEN_STATUSES, Complaint, StatusCount
 from laksana.conf import env
+from laksana.dispatch.models import Availability
+from laksana.dispatch.roster import on_duty_now
 from laksana.regions.models import Area, Region
+from laksana.sla.services import overdue_counts
 
 from .frames import complaint_card, with_cards
 from .hub import latest_event_id
 from .services import DISPOSITIONS, ack_target_minutes, histogram, median_minutes, tallies
 
 GRID_DEGREES = 0.01  # map clusters: cells of about 1.1 km
+LOCATION_FRESH = timedelta(minutes=30)  # an officer's older position is not shown
 INCOMING = 30
-ALARMS_SHOWN = 4  # more would cover the map; the rest are counted
+ALARMS_SHOWN = 3  # more would cover the map; the rest are counted
 
 
 @dataclass
@@ -52,6 +57,11 @@ class WallContext:
     @cached_property
     def week(self) -> dict[tuple[int, str], int]:
         return tallies(self.region.id, self.week_start, self.day)
+
+    @cached_property
+    def overdue_by_agency(self) -> dict[int, int]:
+        """Complaints past their deadline now, per agency (0: still with the command center)."""
+        return {k or 0: n for k, n in overdue_counts(self.region, now=self.now).items()}
 
     @cached_property
     def open_by_agency(self) -> dict[int, int]:
@@ -201,17 +211,19 @@ def _agency_period(totals: dict, key: int) -> dict:
 
 @panel("board", slot="side")
 def board(ctx: WallContext) -> dict:
-    """Per agency: open now; acknowledgments within target and medians, today and this week."""
+    """Per agency: open and overdue now; acknowledgments within target and medians, today and
+    this week."""
     rows = []
     agencies = Agency.objects.filter(region=ctx.region, is_active=True)
     for agency_id, code, name in agencies.values_list("id", "code", "short_name"):
         today, week = _agency_period(ctx.today, agency_id), _agency_period(ctx.week, agency_id)
-        open_now = ctx.open_by_agency.get(agency_id, 0)
-        if open_now or week["disposed"] or week["acknowledged"] or week["resolved"]:
-            rows.append(
-                {"code": code, "name": name, "open": open_now, "today": today, "week": week}
-            )
-    rows.sort(key=lambda r: (-r["open"], r["name"]))
+        now = {
+            "open": ctx.open_by_agency.get(agency_id, 0),
+            "overdue": ctx.overdue_by_agency.get(agency_id, 0),
+        }
+        if any(now.values()) or week["disposed"] or week["acknowledged"] or week["resolved"]:
+            rows.append({"code": code, "name": name, **now, "today": today, "week": week})
+    rows.sort(key=lambda r: (-r["overdue"], -r["open"], r["name"]))
     return {"target_min": ack_target_minutes(), "agencies": rows}
 
 
@@ -231,7 +243,7 @@ def alarms(ctx: WallContext) -> dict:
         .filter(n__gte=threshold)
         .order_by("-n")
     )
-    items = [
+    items = _overdue_jumps(ctx) + [
         {
             "key": f"burst:{b['category_id']}:{b['area_id']}",
             "kind": "burst",
@@ -242,3 +254,62 @@ def alarms(ctx: WallContext) -> dict:
         for b in bursts
     ]
     return {"window_min": minutes, "items": items[:ALARMS_SHOWN], "more": len(items[ALARMS_SHOWN:])}
+
+
+def _overdue_jumps(ctx: WallContext) -> list[dict]:
+    """Agencies (0: the command center) with at least LIVE_OVERDUE_JUMP complaints newly overdue
+    today and more than twice their daily average of the seven days before: from the counters."""
+    threshold = int(env("LIVE_OVERDUE_JUMP"))
+    today = {key: n for (key, name), n in ctx.today.items() if name == "overdue" and n >= threshold}
+    if not today:
+        return []
+    before = tallies(ctx.region.id, ctx.day - timedelta(days=7), ctx.day - timedelta(days=1))
+    names = dict(Agency.objects.filter(id__in=today).values_list("id", "short_name"))
+    return [
+        {
+            "key": f"overdue:{key}:{ctx.day}",
+            "kind": "overdue",
+            "agency": names.get(key) or _("Ruang kendali"),
+            "count": n,
+            "usual": round(before.get((key, "overdue"), 0) / 7, 1),
+        }
+        for key, n in sorted(today.items(), key=lambda item: -item[1])
+        if n > 2 * before.get((key, "overdue"), 0) / 7
+    ]
+
+
+def _first_name(user) -> str:
+    return (user.get_full_name() or user.get_username()).split()[0]
+
+
+@panel("on_duty", slot="side", refresh="slow")
+def on_duty(ctx: WallContext) -> dict:
+    """Who sits at each desk now (and who is planned but missing), field officers per agency,
+    and where the ones sharing their location are. Staff first names only."""
+    duty = on_duty_now(ctx.region)
+    desks: dict[str, dict] = {}
+    for period in duty.periods:
+        desk = desks.setdefault(period.desk.name, {"desk": period.desk.name, "people": []})
+        desk["people"].append(_first_name(period.user))
+    for shift in duty.absent:
+        desks.setdefault(shift.desk.name, {"desk": shift.desk.name, "people": []})
+        desks[shift.desk.name]["absent"] = desks[shift.desk.name].get("absent", 0) + 1
+    field: dict[str, dict] = {}
+    for officer in duty.officers:
+        counts = field.setdefault(officer.agency.short_name, {"available": 0, "busy": 0})
+        counts["busy" if officer.availability == Availability.BUSY else "available"] += 1
+    fresh = ctx.now - LOCATION_FRESH
+    return {
+        "desks": list(desks.values()),
+        "field": [{"agency": agency, **counts} for agency, counts in field.items()],
+        "on_map": [
+            {
+                "lat": round(o.last_lat, 4),
+                "lng": round(o.last_lng, 4),
+                "agency": o.agency.short_name,
+                "busy": o.availability == Availability.BUSY,
+            }
+            for o in duty.officers
+            if o.shares_location and o.last_lat is not None and (o.last_located_at or fresh) > fresh
+        ],
+    }

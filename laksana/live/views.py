@@ -38,6 +38,13 @@ def _labels() -> dict:
         ),
         "burst": _("%(count)s laporan %(category)s di %(kelurahan)s dalam %(minutes)s menit"),
         "more_alarms": _("dan %s peringatan lain"),
+        "overdue_jump": _(
+            "%(agency)s: %(count)s laporan lewat batas waktu hari ini (biasanya %(usual)s sehari)"
+        ),
+        "available": _("siaga"),
+        "busy": _("menangani"),
+        "absent": _("belum hadir"),
+        "nobody": _("Belum ada yang bertugas."),
     }
 
 

@@ -32,8 +32,11 @@ def test_wall_page_is_for_staff_of_the_region_only(client, operator, other_opera
     client.force_login(operator.user)
     page = client.get("/kota-tangerang/live/")
     assert page.status_code == 200
-    for panel in ("wall-map", 'id="incoming"', 'id="board"', 'id="alarms"', 'data-n="received"'):
+    for panel in ("wall-map", 'id="incoming"', 'id="board"', 'id="alarms"', 'id="duty-desks"'):
         assert panel in page.content.decode()
+    assert "Laporan masuk" in page.content.decode()
+    english = client.get("/kota-tangerang/live/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Incoming complaints" in english.content.decode()
 
 
 def test_wall_data_shows_open_complaints_and_no_personal_data(client, operator, submit):
