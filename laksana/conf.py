@@ -66,6 +66,23 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "DEFAULT_FROM_EMAIL", "Laksana <laksana@localhost>", "Sender of notification e-mail."
         ),
+        Setting(
+            "LIVE_ACK_TARGET_MINUTES",
+            "15",
+            "Minutes within which an agency's liaison should acknowledge a disposition.",
+        ),
+        Setting(
+            "LIVE_BURST_COUNT",
+            "5",
+            "Wall alarm: this many reports of one category in one kelurahan within the window.",
+        ),
+        Setting("LIVE_BURST_MINUTES", "60", "Wall alarm: the window of a burst, in minutes."),
+        Setting(
+            "LIVE_OVERDUE_JUMP",
+            "5",
+            "Wall alarm: an agency with this many complaints newly overdue today, and more than "
+            "twice its daily average of the week before.",
+        ),
     ]
 }
 

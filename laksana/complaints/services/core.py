@@ -20,6 +20,7 @@ from laksana.common.errors import (
     ValidationFailed,
 )
 from laksana.live import bus
+from laksana.live.services import record_event
 from laksana.notify import outbox
 from laksana.sla.services import deadlines
 
@@ -206,6 +207,9 @@ def _event(
     data=None,
     agency=None,
 ) -> Event:
+    # The live room's counters, in this transaction; it also locks the region's stream head first,
+    # so the region's event ids follow commit order (resumable streams, see laksana.live).
+    record_event(complaint, type=type, agency=agency, data=data)
     event = Event.objects.create(
         region_id=complaint.region_id,
         complaint=complaint,

@@ -1,0 +1,42 @@
+"""Who may watch what: the wall is for any staff of the region, a desk for its agency and the room.
+
+Outsiders and anonymous visitors get 404 (staff_in), as everywhere; staff of the region without a
+role at that desk get 403.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from laksana.agencies.models import Agency, Role
+from laksana.agencies.services import Staff, staff_in
+from laksana.common.errors import Forbidden, NotFound
+from laksana.regions.services import get_region
+
+DESK_ROLES = (Role.AGENCY_ADMIN, Role.AGENCY_STAFF)
+ROOM_ROLES = (Role.OPERATOR, Role.REGION_ADMIN)
+
+
+@dataclass(frozen=True)
+class Desk:
+    staff: Staff
+    agency: Agency
+
+    @property
+    def may_acknowledge(self) -> bool:
+        return self.staff.has_in_agency(self.agency.id, *DESK_ROLES)
+
+
+def wall_staff(user, region_slug: str) -> Staff:
+    return staff_in(user, get_region(region_slug))
+
+
+def desk_staff(user, region_slug: str, agency_code: str) -> Desk:
+    staff = wall_staff(user, region_slug)
+    agency = Agency.objects.filter(region=staff.region, code=agency_code).first()
+    if agency is None:
+        raise NotFound(_("OPD '%(code)s' tidak ditemukan.") % {"code": agency_code})
+    desk = Desk(staff=staff, agency=agency)
+    if not (desk.may_acknowledge or staff.has(*ROOM_ROLES)):
+        raise Forbidden(_("Meja OPD ini hanya untuk petugas OPD tersebut dan ruang kendali."))
+    return desk

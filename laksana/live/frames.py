@@ -1,0 +1,104 @@
+"""What the wall and the desk are sent about a complaint and an event, and the SSE framing.
+
+The wall is shown to visitors of the room: a card carries no personal data (never the reporter,
+the description, the address or staff notes), and no coordinates of a confidential complaint.
+"""
+
+import json
+
+from django.db.models import QuerySet
+
+from laksana.common.timefmt import local_iso
+from laksana.complaints.models import Complaint, Event
+
+RELATED = ("category", "area", "area__parent", "agency", "region")
+# Boundaries are large JSON documents: decoding them would cost more than the whole query.
+HEAVY = (
+    "region__boundary",
+    "area__boundary",
+    "area__parent__boundary",
+    "category__attributes",
+    "category__description",
+    "description",
+    "attributes",
+    "rating_comment",
+)
+
+
+def complaint_card(c: Complaint) -> dict:
+    area, kelurahan, kecamatan = c.area, None, None
+    if area is not None and area.level == "kelurahan":
+        kelurahan, kecamatan = area.name, area.parent.name if area.parent_id else None
+    elif area is not None:
+        kecamatan = area.name
+    hidden = c.is_confidential or c.lat is None
+    return {
+        "number": c.number,
+        "status": c.status,
+        "category": c.category.name,
+        "kelurahan": kelurahan,
+        "kecamatan": kecamatan,
+        "channel": c.channel,
+        "agency": c.agency.short_name if c.agency_id else None,
+        "priority": c.priority,
+        "submitted_at": local_iso(c.submitted_at, c.region),
+        "submitted_ts": c.submitted_at.timestamp(),
+        "deadline_ts": c.next_deadline.timestamp() if c.next_deadline else None,
+        "lat": None if hidden else round(c.lat, 5),
+        "lng": None if hidden else round(c.lng, 5),
+    }
+
+
+def desk_card(c: Complaint) -> dict:
+    """The liaison's queue row: the wall's card plus what the agency works with."""
+    return {
+        **complaint_card(c),
+        "title": c.display_title,
+        "agency_code": c.agency.code if c.agency_id else None,
+        "disposed_ts": c.disposed_at.timestamp() if c.disposed_at else None,
+        "acknowledged": c.acknowledged_at is not None,
+    }
+
+
+def event_item(e: Event, card: dict, *, status: str | None = None) -> dict:
+    return {
+        "id": e.id,
+        "type": e.type,
+        "at": local_iso(e.created_at, e.complaint.region),
+        "ts": e.created_at.timestamp(),
+        "to_status": e.to_status or None,
+        "complaint": card if status is None else {**card, "status": status},
+    }
+
+
+def with_cards(complaints: QuerySet) -> QuerySet:
+    """Complaints with what their cards show, in one query."""
+    return complaints.select_related(*RELATED).defer(*HEAVY)
+
+
+def events_with_complaints(events: QuerySet) -> QuerySet:
+    """Events with their complaints' cards, oldest first, in one query."""
+    related = [f"complaint__{name}" for name in RELATED]
+    return (
+        events.select_related(*related)
+        .defer("text", *(f"complaint__{h}" for h in HEAVY))
+        .order_by("id")
+    )
+
+
+def sse(data: dict, *, id: int | None = None, event: str | None = None) -> bytes:
+    lines = []
+    if id is not None:
+        lines.append(f"id: {id}")
+    if event:
+        lines.append(f"event: {event}")
+    lines.append("data: " + json.dumps(data, separators=(",", ":")))
+    return ("\n".join(lines) + "\n\n").encode()
+
+
+def wall_frame(e: Event) -> bytes:
+    return sse(event_item(e, complaint_card(e.complaint)), id=e.id)
+
+
+def desk_frame(e: Event) -> bytes:
+    return sse(event_item(e, desk_card(e.complaint)), id=e.id)

@@ -1,0 +1,315 @@
+"""The wall's panels: each is one function (its data) and one template (its markup and renderer).
+
+Adding a panel: decorate a function `fn(ctx: WallContext) -> dict` with `@panel("name")` and write
+`templates/live/panels/name.html` (its markup and a small script calling
+`LiveWall.panel("name", {render(data), onEvent(item)})`). The wall's JSON endpoint returns every
+panel's data, and refreshes those marked `refresh="events"` shortly after events arrive.
+
+Bounded work at any size: figures come from the counters the services keep (StatusCount and
+live Tally rows: a few per agency and day), the map is clustered on a grid in SQL, lists are
+limited, and alarms read only the last window of submissions through the (region, submitted_at)
+index.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cached_property
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import Floor
+from django.utils.translation import gettext as _
+
+from laksana.agencies.models import Agency
+from laksana.common import clock
+from laksana.common.timefmt import local_iso
+from laksana.complaints.models import OPEN_STATUSES, Complaint, StatusCount
+from laksana.conf import env
+from laksana.dispatch.models import Availability
+from laksana.dispatch.roster import on_duty_now
+from laksana.regions.models import Area, Region
+from laksana.sla.services import overdue_counts
+
+from .frames import complaint_card, with_cards
+from .hub import latest_event_id
+from .services import DISPOSITIONS, ack_target_minutes, histogram, median_minutes, tallies
+
+GRID_DEGREES = 0.01  # map clusters: cells of about 1.1 km
+LOCATION_FRESH = timedelta(minutes=30)  # an officer's older position is not shown
+INCOMING = 30
+ALARMS_SHOWN = 3  # more would cover the map; the rest are counted
+
+
+@dataclass
+class WallContext:
+    region: Region
+    now: datetime
+    day: date  # today, or the day being replayed
+
+    @cached_property
+    def week_start(self) -> date:
+        return self.day - timedelta(days=self.day.weekday())
+
+    @cached_property
+    def today(self) -> dict[tuple[int, str], int]:
+        return tallies(self.region.id, self.day, self.day)
+
+    @cached_property
+    def week(self) -> dict[tuple[int, str], int]:
+        return tallies(self.region.id, self.week_start, self.day)
+
+    @cached_property
+    def overdue_by_agency(self) -> dict[int, int]:
+        """Complaints past their deadline now, per agency (0: still with the command center)."""
+        return {k or 0: n for k, n in overdue_counts(self.region, now=self.now).items()}
+
+    @cached_property
+    def open_by_agency(self) -> dict[int, int]:
+        counts: dict[int, int] = {}
+        rows = StatusCount.objects.filter(region=self.region, status__in=OPEN_STATUSES)
+        for agency_key, count in rows.values_list("agency_key", "count"):
+            counts[agency_key] = counts.get(agency_key, 0) + count
+        return counts
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    function: Callable[[WallContext], dict]
+    refresh: str  # "events": refetched soon after events; "slow": every few minutes; "never"
+    slot: str  # where the wall puts it: "top", "main" (the map), "overlay" (on the map), "side"
+
+    @property
+    def template(self) -> str:
+        return f"live/panels/{self.name}.html"
+
+
+PANELS: dict[str, Panel] = {}
+
+
+def panel(name: str, *, slot: str, refresh: str = "events") -> Callable:
+    def register(function: Callable[[WallContext], dict]) -> Callable[[WallContext], dict]:
+        PANELS[name] = Panel(name, function, refresh, slot)
+        return function
+
+    return register
+
+
+def wall_data(region: Region, *, names: list[str] | None = None, day: date | None = None) -> dict:
+    """The wall's data in one answer: the stream cursor, then each panel's data.
+
+    The cursor is read first: events after it may already show in the panels, and applying one
+    twice changes nothing (cards are replaced by number, figures are refetched).
+    """
+    cursor = latest_event_id(region.id)
+    now = clock.now()
+    ctx = WallContext(region=region, now=now, day=day or now.astimezone(region.tz).date())
+    chosen = [PANELS[n] for n in (names or PANELS) if n in PANELS]
+    return {
+        "cursor": cursor,
+        "now": local_iso(now, region),
+        "day": ctx.day.isoformat(),
+        "panels": {p.name: p.function(ctx) for p in chosen},
+    }
+
+
+def _total(totals: dict[tuple[int, str], int], *names: str, keys=None) -> int:
+    return sum(
+        v for (key, name), v in totals.items() if name in names and (keys is None or key in keys)
+    )
+
+
+def _satisfaction(totals: dict, keys=None) -> float | None:
+    count = _total(totals, "rating_count", keys=keys)
+    return round(_total(totals, "rating_sum", keys=keys) / count, 2) if count else None
+
+
+@panel("areas", slot="main", refresh="never")
+def areas(ctx: WallContext) -> dict:
+    kecamatan = Area.objects.filter(region=ctx.region, level=Area.Level.KECAMATAN)
+    return {
+        "center": [ctx.region.center_lat, ctx.region.center_lng],
+        "outline": ctx.region.boundary,
+        "kecamatan": {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "properties": {"name": name}, "geometry": boundary}
+                for name, boundary in kecamatan.values_list("name", "boundary")
+                if boundary
+            ],
+        },
+    }
+
+
+@panel("map", slot="main", refresh="slow")
+def open_map(ctx: WallContext) -> dict:
+    """Open complaints counted per grid cell and state (and past their deadline), in SQL.
+
+    A cell is drawn at its centre, never at a complaint's own place: a lone confidential complaint
+    gives nothing away.
+    """
+    cells = (
+        Complaint.objects.filter(region=ctx.region, status__in=OPEN_STATUSES, lat__isnull=False)
+        .annotate(gy=Floor(F("lat") / GRID_DEGREES), gx=Floor(F("lng") / GRID_DEGREES))
+        .values("gy", "gx")
+        .annotate(
+            n=Count("id"),
+            overdue=Count("id", filter=Q(next_deadline__lt=ctx.now)),
+            **{s: Count("id", filter=Q(status=s)) for s in OPEN_STATUSES},
+        )
+    )
+    return {
+        "clusters": [
+            {
+                "lat": round((c["gy"] + 0.5) * GRID_DEGREES, 5),
+                "lng": round((c["gx"] + 0.5) * GRID_DEGREES, 5),
+                "n": c["n"],
+                "overdue": c["overdue"],
+                "states": {s: c[s] for s in OPEN_STATUSES if c[s]},
+            }
+            for c in cells
+        ],
+        "open": sum(ctx.open_by_agency.values()),
+    }
+
+
+@panel("incoming", slot="side", refresh="never")
+def incoming(ctx: WallContext) -> dict:
+    newest = with_cards(Complaint.objects.filter(region=ctx.region))
+    newest = newest.order_by("-submitted_at", "-id")[:INCOMING]
+    return {"items": [complaint_card(c) for c in newest]}
+
+
+@panel("numbers", slot="top")
+def numbers(ctx: WallContext) -> dict:
+    today, week = ctx.today, ctx.week
+    return {
+        "received": _total(today, "submitted"),
+        "verified": _total(today, "verified"),
+        "disposed": _total(today, *DISPOSITIONS),
+        "resolved": _total(today, "resolved"),
+        "satisfaction": _satisfaction(today),
+        "satisfaction_week": _satisfaction(week),
+        "open": sum(ctx.open_by_agency.values()),
+    }
+
+
+def _agency_period(totals: dict, key: int) -> dict:
+    keys = {key}
+    acknowledged = _total(totals, "desk_ack", keys=keys)
+    on_time = _total(totals, "ack_on_time", keys=keys)
+    return {
+        "disposed": _total(totals, *DISPOSITIONS, keys=keys),
+        "acknowledged": acknowledged,
+        "ack_on_time_pct": round(100 * on_time / acknowledged) if acknowledged else None,
+        "median_ack_min": median_minutes(histogram(totals, "ack_h", keys)),
+        "median_resolve_min": median_minutes(histogram(totals, "res_h", keys)),
+        "resolved": _total(totals, "resolved", keys=keys),
+        "satisfaction": _satisfaction(totals, keys=keys),
+    }
+
+
+@panel("board", slot="side")
+def board(ctx: WallContext) -> dict:
+    """Per agency: open and overdue now; acknowledgments within target and medians, today and
+    this week."""
+    rows = []
+    agencies = Agency.objects.filter(region=ctx.region, is_active=True)
+    for agency_id, code, name in agencies.values_list("id", "code", "short_name"):
+        today, week = _agency_period(ctx.today, agency_id), _agency_period(ctx.week, agency_id)
+        now = {
+            "open": ctx.open_by_agency.get(agency_id, 0),
+            "overdue": ctx.overdue_by_agency.get(agency_id, 0),
+        }
+        if any(now.values()) or week["disposed"] or week["acknowledged"] or week["resolved"]:
+            rows.append({"code": code, "name": name, **now, "today": today, "week": week})
+    rows.sort(key=lambda r: (-r["overdue"], -r["open"], r["name"]))
+    return {"target_min": ack_target_minutes(), "agencies": rows}
+
+
+@panel("alarms", slot="overlay")
+def alarms(ctx: WallContext) -> dict:
+    """Bursts: at least LIVE_BURST_COUNT reports of one category in one kelurahan in the window."""
+    minutes, threshold = int(env("LIVE_BURST_MINUTES")), int(env("LIVE_BURST_COUNT"))
+    bursts = (
+        Complaint.objects.filter(
+            region=ctx.region,
+            submitted_at__gt=ctx.now - timedelta(minutes=minutes),
+            submitted_at__lte=ctx.now,
+            area__isnull=False,
+        )
+        .values("category_id", "category__name", "area_id", "area__name")
+        .annotate(n=Count("id"))
+        .filter(n__gte=threshold)
+        .order_by("-n")
+    )
+    items = _overdue_jumps(ctx) + [
+        {
+            "key": f"burst:{b['category_id']}:{b['area_id']}",
+            "kind": "burst",
+            "category": b["category__name"],
+            "kelurahan": b["area__name"],
+            "count": b["n"],
+        }
+        for b in bursts
+    ]
+    return {"window_min": minutes, "items": items[:ALARMS_SHOWN], "more": len(items[ALARMS_SHOWN:])}
+
+
+def _overdue_jumps(ctx: WallContext) -> list[dict]:
+    """Agencies (0: the command center) with at least LIVE_OVERDUE_JUMP complaints newly overdue
+    today and more than twice their daily average of the seven days before: from the counters."""
+    threshold = int(env("LIVE_OVERDUE_JUMP"))
+    today = {key: n for (key, name), n in ctx.today.items() if name == "overdue" and n >= threshold}
+    if not today:
+        return []
+    before = tallies(ctx.region.id, ctx.day - timedelta(days=7), ctx.day - timedelta(days=1))
+    names = dict(Agency.objects.filter(id__in=today).values_list("id", "short_name"))
+    return [
+        {
+            "key": f"overdue:{key}:{ctx.day}",
+            "kind": "overdue",
+            "agency": names.get(key) or _("Ruang kendali"),
+            "count": n,
+            "usual": round(before.get((key, "overdue"), 0) / 7, 1),
+        }
+        for key, n in sorted(today.items(), key=lambda item: -item[1])
+        if n > 2 * before.get((key, "overdue"), 0) / 7
+    ]
+
+
+def _first_name(user) -> str:
+    return (user.get_full_name() or user.get_username()).split()[0]
+
+
+@panel("on_duty", slot="side", refresh="slow")
+def on_duty(ctx: WallContext) -> dict:
+    """Who sits at each desk now (and who is planned but missing), field officers per agency,
+    and where the ones sharing their location are. Staff first names only."""
+    duty = on_duty_now(ctx.region)
+    desks: dict[str, dict] = {}
+    for period in duty.periods:
+        desk = desks.setdefault(period.desk.name, {"desk": period.desk.name, "people": []})
+        desk["people"].append(_first_name(period.user))
+    for shift in duty.absent:
+        desks.setdefault(shift.desk.name, {"desk": shift.desk.name, "people": []})
+        desks[shift.desk.name]["absent"] = desks[shift.desk.name].get("absent", 0) + 1
+    field: dict[str, dict] = {}
+    for officer in duty.officers:
+        counts = field.setdefault(officer.agency.short_name, {"available": 0, "busy": 0})
+        counts["busy" if officer.availability == Availability.BUSY else "available"] += 1
+    fresh = ctx.now - LOCATION_FRESH
+    return {
+        "desks": list(desks.values()),
+        "field": [{"agency": agency, **counts} for agency, counts in field.items()],
+        "on_map": [
+            {
+                "lat": round(o.last_lat, 4),
+                "lng": round(o.last_lng, 4),
+                "agency": o.agency.short_name,
+                "busy": o.availability == Availability.BUSY,
+            }
+            for o in duty.officers
+            if o.shares_location and o.last_lat is not None and (o.last_located_at or fresh) > fresh
+        ],
+    }

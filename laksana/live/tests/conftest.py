@@ -1,0 +1,37 @@
+import time
+
+import pytest
+from django.db import connection
+
+from laksana.live import bus, pool
+from laksana.live.server import uvicorn
+from laksana.live.tests.support import Server
+
+
+@pytest.fixture(scope="session")
+def served(django_db_setup):
+    """One uvicorn process per test worker, on this worker's test database."""
+    with uvicorn() as base:
+        yield Server(base)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def live_connections_closed(django_db_setup, django_db_blocker):
+    """The bus listener, the stream pool and the servers keep connections: close them and wait
+    until PostgreSQL has ended their sessions, before the test database is dropped."""
+    yield
+    bus.stop_listener()
+    pool.close_connections()
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                break
+            time.sleep(0.1)  # a closed client's backend takes a moment to exit
+    connection.close()

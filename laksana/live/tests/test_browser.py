@@ -1,0 +1,83 @@
+"""The wall and a desk in a real browser, served by uvicorn (see live.server): Django's
+live_server cannot hold an async stream open."""
+
+import os
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect, sync_playwright
+
+from laksana.accounts.services import create_token
+
+from .support import session_cookie
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+pytestmark = pytest.mark.django_db(transaction=True)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
+
+
+@pytest.fixture
+def browse(served):
+    """browse(cookie, path) -> a page of the server, signed in.
+
+    Playwright starts at the first page: database work inside its event loop would open a
+    connection of its own, so a test makes its accounts and tokens before opening a page.
+    """
+    with ExitStack() as stack:
+        browsers = []
+
+        def open_page(cookie: str, path: str):
+            if not browsers:
+                playwright = stack.enter_context(sync_playwright())
+                browser = playwright.chromium.launch(
+                    executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+                )
+                stack.callback(browser.close)
+                browsers.append(browser)
+            context = browsers[0].new_context(
+                viewport={"width": 1920, "height": 1080}, locale="id-ID"
+            )
+            context.add_cookies([{"name": "sessionid", "value": cookie, "url": served.base}])
+            page = context.new_page()
+            page.goto(served.base + path)
+            return page
+
+        yield open_page
+
+
+def test_a_complaint_submitted_through_the_api_appears_on_the_open_wall(served, operator, browse):
+    page = browse(session_cookie(operator.user), "/kota-tangerang/live/")
+    expect(page.locator('#wall-mode[data-state="live"]')).to_be_visible()
+    number = served.submit(category="BANJIR")
+    row = page.locator(f'#incoming li[data-number="{number}"]')
+    expect(row).to_be_visible()
+    expect(row.locator(".cat")).to_have_text("Banjir / genangan air")
+    expect(page.locator('dd[data-n="received"]')).to_have_text("1")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "live-wall.png")
+
+
+def test_a_liaison_sees_a_new_disposition_and_acknowledges_it(served, operator, pupr, browse):
+    token = create_token(user=operator.user, name="test")[1]
+    page = browse(session_cookie(pupr.user), "/kota-tangerang/live/desk/PUPR/")
+    expect(page.locator("#desk-state")).to_have_text("Langsung")
+    number = served.submit()
+    base = "/api/v1/regions/kota-tangerang/staff/complaints/"
+    assert served.request("POST", f"{base}{number}/verify", {}, token=token)[0] == 200
+    assert served.request("POST", f"{base}{number}/dispose", {}, token=token)[0] == 200
+    row = page.locator(f'#desk-queue tr[data-number="{number}"]')
+    expect(row).to_have_class("unacknowledged new")
+    row.get_by_role("button", name="Konfirmasi").click()
+    expect(row.get_by_role("button")).to_have_count(0)
+    expect(row).not_to_have_class("unacknowledged")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "live-desk.png")

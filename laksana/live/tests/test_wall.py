@@ -1,0 +1,113 @@
+"""The wall's and the desk's pages and JSON: who may see them, and what they show."""
+
+import json
+
+import pytest
+
+from laksana.accounts.services import create_token
+from laksana.complaints import services
+from laksana.complaints.models import Complaint
+
+pytestmark = pytest.mark.django_db
+
+WALL = "/api/v1/regions/kota-tangerang/live/wall"
+DESK = "/api/v1/regions/kota-tangerang/live/desk/PUPR"
+
+
+def _bearer(user) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {create_token(user=user, name='wall')[1]}"}
+
+
+def test_wall_data_is_for_staff_of_the_region_only(client, operator, other_operator):
+    assert client.get(WALL).status_code == 401
+    assert client.get(WALL, **_bearer(other_operator.user)).status_code == 404
+    assert client.get(WALL, **_bearer(operator.user)).status_code == 200
+
+
+def test_wall_page_is_for_staff_of_the_region_only(client, operator, other_operator):
+    anonymous = client.get("/kota-tangerang/live/")
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    client.force_login(other_operator.user)
+    assert client.get("/kota-tangerang/live/").status_code == 404
+    client.force_login(operator.user)
+    page = client.get("/kota-tangerang/live/")
+    assert page.status_code == 200
+    for panel in ("wall-map", 'id="incoming"', 'id="board"', 'id="alarms"', 'id="duty-desks"'):
+        assert panel in page.content.decode()
+    assert "Laporan masuk" in page.content.decode()
+    english = client.get("/kota-tangerang/live/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Incoming complaints" in english.content.decode()
+
+
+def test_wall_data_shows_open_complaints_and_no_personal_data(client, operator, submit):
+    confidential, _t = submit(is_confidential=True, description="Rahasia: rumah Pak Budi no 9.")
+    open_one, _t = submit(reporter_name="Budi Santoso", phone="081298765432")
+    closed, _t = submit()
+    services.reject(staff=operator, complaint=closed, reason="Laporan ganda, sudah ditangani.")
+    data = client.get(WALL, **_bearer(operator.user)).json()
+    text = json.dumps(data)
+    for private in ("Budi", "081298765432", "081234567890", "rumah Pak", "Siti"):
+        assert private not in text
+    clusters = data["panels"]["map"]["clusters"]
+    assert sum(c["n"] for c in clusters) == 2 == data["panels"]["numbers"]["open"]
+    incoming = {card["number"]: card for card in data["panels"]["incoming"]["items"]}
+    assert incoming[closed.number]["status"] == "rejected"
+    assert incoming[confidential.number]["lat"] is None  # counted, never placed
+    assert incoming[open_one.number]["lat"] is not None
+    assert data["cursor"] == closed.events.latest("id").id  # the newest event: the rejection
+    assert len(data["panels"]["areas"]["kecamatan"]["features"]) == 13
+
+
+def test_the_wall_answers_only_the_panels_asked_for(client, operator):
+    data = client.get(f"{WALL}?panels=numbers,alarms", **_bearer(operator.user)).json()
+    assert set(data["panels"]) == {"numbers", "alarms"}
+
+
+def test_a_burst_of_one_category_in_one_kelurahan_raises_an_alarm(client, operator, submit):
+    for _ in range(4):
+        submit(category_code="BANJIR")
+    submit(category_code="JALAN-RUSAK")
+    assert client.get(WALL, **_bearer(operator.user)).json()["panels"]["alarms"]["items"] == []
+    submit(category_code="BANJIR")
+    alarms = client.get(WALL, **_bearer(operator.user)).json()["panels"]["alarms"]["items"]
+    assert [(a["kelurahan"], a["count"]) for a in alarms] == [("Sukarasa", 5)]
+
+
+def test_desk_page_and_queue_are_for_the_agency_and_the_room(
+    client, operator, pupr, other_operator, submit
+):
+    complaint, _t = submit()
+    complaint = services.verify(staff=operator, complaint=complaint)
+    services.dispose(staff=operator, complaint=complaint)
+    assert client.get("/kota-tangerang/live/desk/PUPR/").status_code == 302
+    assert client.get(DESK, **_bearer(other_operator.user)).status_code == 404
+    assert client.get(DESK.replace("PUPR", "DLH"), **_bearer(pupr.user)).status_code == 403
+    queue = client.get(DESK, **_bearer(pupr.user)).json()
+    assert [c["number"] for c in queue["queue"]] == [complaint.number]
+    assert queue["may_acknowledge"] is True
+    assert client.get(DESK, **_bearer(operator.user)).json()["may_acknowledge"] is False
+    client.force_login(pupr.user)
+    page = client.get("/kota-tangerang/live/desk/PUPR/")
+    assert page.status_code == 200 and b"desk-queue" in page.content
+    client.force_login(other_operator.user)
+    assert client.get("/kota-tangerang/live/desk/PUPR/").status_code == 404
+
+
+def test_the_liaison_acknowledges_a_disposition_once(
+    client, operator, pupr, other_operator, submit
+):
+    complaint, _t = submit()
+    complaint = services.verify(staff=operator, complaint=complaint)
+    services.dispose(staff=operator, complaint=complaint)
+    url = f"{DESK}/{complaint.number}/acknowledge"
+    assert client.post(url).status_code == 401
+    assert client.post(url, **_bearer(other_operator.user)).status_code == 404
+    assert client.post(url, **_bearer(operator.user)).status_code == 403
+    assert Complaint.objects.get(pk=complaint.pk).acknowledged_at is None
+    done = client.post(url, **_bearer(pupr.user))
+    assert done.status_code == 200 and done.json()["acknowledged"] is True
+    assert Complaint.objects.get(pk=complaint.pk).acknowledged_at is not None
+    again = client.post(url, **_bearer(pupr.user))
+    assert again.status_code == 409 and again.json()["code"] == "already_acknowledged"
+    elsewhere = client.post(url.replace("/PUPR/", "/DLH/"), **_bearer(operator.user))
+    assert elsewhere.status_code == 404
