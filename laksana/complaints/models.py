@@ -214,6 +214,8 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["complaint", "id"], name="event_complaint"),
             models.Index(fields=["region", "id"], name="event_region"),
+            # The live wall replays a past day: events of a region by time.
+            models.Index(fields=["region", "created_at"], name="event_region_time"),
         ]
 
     def __str__(self) -> str:

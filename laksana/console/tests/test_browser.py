@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from laksana.complaints.tests.images import jpeg_bytes
+from laksana.testing.browser import launch_chromium
 from laksana.testing.personas import PASSWORD
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
@@ -37,16 +38,7 @@ def test_operator_and_liaison_handle_a_complaint_the_citizen_sees_it(
     SHOTS.mkdir(exist_ok=True)
     expect = playwright.expect
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch_chromium(p)
         try:
             page = _sign_in(browser, live_server, operator.user.username)
             page.get_by_role("link", name="Kotak masuk").click()

@@ -12,17 +12,11 @@ from laksana.dispatch import assignments as work
 from laksana.dispatch.models import Assignment, FieldOfficer
 from laksana.dispatch.officers import officer_for
 from laksana.dispatch.tests.helpers import NEAR
+from laksana.testing.browser import launch_chromium
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are still sync.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 SHOTS = Path(__file__).resolve().parents[3] / "test-results"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -35,7 +29,7 @@ def test_officer_starts_checks_in_and_finishes_on_a_phone(
     session = client.cookies["sessionid"].value
     SHOTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         context = browser.new_context(
             viewport={"width": 360, "height": 740},
             geolocation={"latitude": NEAR[0], "longitude": NEAR[1], "accuracy": 8},

@@ -10,18 +10,12 @@ from django.conf import settings
 from playwright.sync_api import expect, sync_playwright
 
 from laksana.accounts.services import create_token
+from laksana.testing.browser import launch_chromium
 
 from .support import session_cookie
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
 pytestmark = pytest.mark.django_db(transaction=True)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
 
 
@@ -38,9 +32,7 @@ def browse(served):
         def open_page(cookie: str, path: str):
             if not browsers:
                 playwright = stack.enter_context(sync_playwright())
-                browser = playwright.chromium.launch(
-                    executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-                )
+                browser = launch_chromium(playwright)
                 stack.callback(browser.close)
                 browsers.append(browser)
             context = browsers[0].new_context(

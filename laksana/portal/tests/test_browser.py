@@ -14,6 +14,7 @@ from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
 from laksana.complaints.models import Complaint
+from laksana.testing.browser import launch_chromium
 
 from .helpers import resolve
 
@@ -24,13 +25,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.usefixtures("regions_after_flush")
 
 SHOTS = Path(settings.BASE_DIR) / "test-results" / "portal"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -38,9 +32,7 @@ def page(live_server, settings):
     settings.MAP_TILE_URL = ""  # boundaries only: no request leaves 127.0.0.1
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        browser = launch_chromium(playwright)
         context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
         context.set_default_timeout(15_000)
         page = context.new_page()

@@ -1,4 +1,5 @@
 import sys
+import threading
 from pathlib import Path
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from laksana.demo.services import ACCOUNTS, DEMO_PASSWORD, ensure_accounts, seed_history
 from laksana.dispatch.demo import seed as seed_field_work
+from laksana.live.simulate import run as simulate_activity
 from laksana.regions.models import Region
 from laksana.sla.worker import Worker
 
@@ -28,8 +30,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="Prepare only; do not serve")
         parser.add_argument("--complaints", type=int, default=2200, help="History size")
+        parser.add_argument(
+            "--simulate",
+            action="store_true",
+            help="Keep generating realistic activity while serving (for the live wall)",
+        )
 
-    def handle(self, *args, no_serve=False, complaints=2200, **options):
+    def handle(self, *args, no_serve=False, complaints=2200, simulate=False, **options):
         call_command("migrate", verbosity=0, interactive=False)
         call_command("createcachetable", verbosity=0)
         call_command("region", "load", str(DEMO_REGION), stdout=self.stdout)
@@ -66,7 +73,18 @@ class Command(BaseCommand):
             worker = Worker(worker_id="demo")
             worker.start_thread()
             self.stdout.write(f"Background worker {worker.worker_id} running.")
-            call_command("serve")
+            stop = threading.Event()
+            if simulate:
+                # Same process as the server: on SQLite the in-process bus only reaches streams
+                # served here (keep WEB_WORKERS=1).
+                threading.Thread(
+                    target=simulate_activity, args=(region, stop), daemon=True, name="simulate"
+                ).start()
+                self.stdout.write("Simulating live activity (new complaints every few seconds).")
+            try:
+                call_command("serve", workers=1 if simulate else None)
+            finally:
+                stop.set()
 
 
 def settings_host_port() -> tuple[str, str]:
