@@ -6,7 +6,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from laksana.common.errors import NotFound
 from laksana.common.ratelimit import allow
@@ -25,8 +25,8 @@ View = Callable[..., HttpResponse]
 
 
 def region_page(view: View) -> View:
-    """Resolve `region_slug` (404 when unknown), speak the citizen's language and show times in the
-    region's zone, then call `view(request, region, ...)`."""
+    """Resolve `region_slug` (404 when unknown) and show times in the region's zone, then call
+    `view(request, region, ...)`. (The language is chosen site-wide by LanguageMiddleware.)"""
 
     @wraps(view)
     def wrapper(request: HttpRequest, region_slug: str, *args, **kwargs) -> HttpResponse:
@@ -34,21 +34,10 @@ def region_page(view: View) -> View:
             region = get_region(region_slug)
         except NotFound:
             raise Http404(region_slug) from None
-        _activate_language(request)
         with timezone.override(region.tz):
             return view(request, region, *args, **kwargs)
 
     return wrapper
-
-
-def _activate_language(request: HttpRequest) -> None:
-    # Indonesian unless the citizen chose otherwise with the switch (a cookie). The browser's
-    # Accept-Language is ignored on purpose: many phones here run an English system language while
-    # their owners read Indonesian best.
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-    language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-    translation.activate(language)
-    request.LANGUAGE_CODE = language
 
 
 def client_address(request: HttpRequest) -> str:
