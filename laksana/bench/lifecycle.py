@@ -144,12 +144,26 @@ class Planner:
         self.category_weights = [1 / (i + 3) for i in range(len(self.categories))]
         self.agencies = {a.id: a for a in Agency.objects.filter(region=region)}
         self.agency_ids = sorted(self.agencies)
+        self.texts_by_agency: dict[tuple[str, int], str] = {}
         self.rules = {
             (r.category_id, r.area_id): r.agency_id for r in AreaRule.objects.filter(region=region)
         }
         self.places, self.place_weights = kelurahan_places(region, random.Random(seed))
         if not self.categories or not self.places:
             raise ValueError(f"{region.slug}: load its areas and catalogue before generating")
+
+    def said(self, what: str, agency_id: int) -> str:
+        """The services' event text naming an agency (translated once per agency)."""
+        key = (what, agency_id)
+        if key not in self.texts_by_agency:
+            name = self.agencies[agency_id].name
+            template = (
+                _("Laporan diteruskan ke %(agency)s.")
+                if what == "disposed"
+                else _("%(agency)s menindaklanjuti laporan.")
+            )
+            self.texts_by_agency[key] = template % {"agency": name}
+        return self.texts_by_agency[key]
 
     def point(self, rng: random.Random) -> tuple[Place, float, float]:
         place = rng.choices(self.places, weights=self.place_weights)[0]
@@ -248,12 +262,11 @@ class _Life:
         return self.rng.choice(self.planner.texts[key])
 
     def dispose(self, agency_id: int) -> None:
-        name = self.planner.agencies[agency_id].name
         self.change(
             E.DISPOSED,
             actor=OPERATOR,
             to=S.DISPATCHED,
-            text=_("Laporan diteruskan ke %(agency)s.") % {"agency": name},
+            text=self.planner.said("disposed", agency_id),
             data={"agency": self.planner.agencies[agency_id].code, "note": ""},
             ev_agency=agency_id,
             agency_id=agency_id,
@@ -358,12 +371,11 @@ class _Life:
         )
 
     def accept(self) -> None:
-        name = self.planner.agencies[self.p.agency_id].name
         self.change(
             E.ACCEPTED,
             actor=self.p.agency_id,
             to=S.IN_PROGRESS,
-            text=_("%(agency)s menindaklanjuti laporan.") % {"agency": name},
+            text=self.planner.said("accepted", self.p.agency_id),
             accepted_at=self.t,
         )
 
