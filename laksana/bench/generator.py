@@ -17,30 +17,30 @@ import json
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Max
+from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
 from laksana.agencies.models import Membership, Role
-from laksana.complaints.models import Attachment, Complaint, Event, Reporter, StatusCount
+from laksana.complaints.models import Attachment, Complaint, Event, Reporter
 from laksana.complaints.services import hash_token
 from laksana.regions.models import Region
 
 from .lifecycle import CITIZEN, OPERATOR, Plan, Planner
+from .loading import bulk_session, reserve_ids, write_chunk
 
 CHUNK = 10_000
-# From this many complaints on, secondary indexes are dropped during the load and built again
-# after it: one sort per index is far cheaper than millions of incremental index updates.
-REBUILD_INDEXES_FROM = 50_000
+# From this many complaints on (PostgreSQL), secondary indexes are dropped during the load and
+# built again after it: one sort per index is far cheaper than millions of index updates.
+# (A writer thread loading one chunk while the next is planned was tried: the GIL made it slower.)
+BULK_FROM = 50_000
 # Keep the detail scenario's complaint clear of 'now' so its 50 entries all lie in the past.
 LONG_TIMELINE_MIN_AGE = timedelta(days=12)
 BUSY_HOURS = [6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 19, 20, 21]
@@ -160,84 +160,6 @@ def evidence_photo(region: Region) -> dict:
     return {"file": name, "size": len(data), "sha256": sha}
 
 
-def reserve_ids(model, n: int) -> int:
-    """The first of n consecutive new primary keys, taken from the table's sequence."""
-    table = model._meta.db_table
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'),"
-                " nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
-                [table, table, n],
-            )
-            return cursor.fetchone()[0] - n + 1
-    return (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1
-
-
-@contextmanager
-def bulk_session(*, rebuild_indexes: bool) -> Iterator[None]:
-    """PostgreSQL settings for a bulk load, undone afterwards.
-
-    Foreign-key triggers are skipped (session_replication_role): the row builder only writes keys
-    it has just reserved or read, and the SQLite path, which keeps checking them, runs the same
-    builder in the tests. Commits do not wait for the WAL flush (a crash would only lose the
-    throwaway bench data). With `rebuild_indexes`, indexes that back no constraint are dropped
-    and recreated from their own definitions at the end.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    tables = [model._meta.db_table for model, _columns in TABLES]
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit = off")
-        try:
-            with transaction.atomic():
-                cursor.execute("SET session_replication_role = replica")
-        except DatabaseError:  # not a superuser: keep the checks, just slower
-            pass
-        definitions = []
-        if rebuild_indexes:
-            cursor.execute(
-                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)"
-                " FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid"
-                " WHERE t.relname = ANY(%s) AND NOT i.indisprimary"
-                " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
-                [tables],
-            )
-            definitions = cursor.fetchall()
-            for name, _definition in definitions:
-                cursor.execute(f"DROP INDEX {name}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            for _name, definition in definitions:
-                cursor.execute(definition)
-            cursor.execute("RESET session_replication_role")
-            cursor.execute("RESET synchronous_commit")
-
-
-def write_rows(model, columns: list[str], rows: list[tuple]) -> None:
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        sql = f'COPY "{model._meta.db_table}" ({", ".join(columns)}) FROM STDIN'
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    json_columns = {
-        f.attname for f in model._meta.concrete_fields if f.get_internal_type() == "JSONField"
-    }
-    objs = []
-    for row in rows:
-        values = dict(zip(columns, row, strict=True))
-        for name in json_columns & values.keys():
-            values[name] = json.loads(values[name])
-        objs.append(model(**values))
-    model.objects.bulk_create(objs, batch_size=500)
-
-
 def generate(
     region: Region,
     *,
@@ -268,7 +190,8 @@ def generate(
     builder = _RowBuilder(region, seed, actors, photo)
     totals = Counter()
     long_number = ""
-    with bulk_session(rebuild_indexes=count >= REBUILD_INDEXES_FROM):
+    large = count >= BULK_FROM and connection.vendor == "postgresql"
+    with bulk_session(TABLES, rebuild_indexes=large):
         for start in range(0, count, chunk):
             plans = []
             for k in range(start, min(start + chunk, count)):
@@ -277,15 +200,10 @@ def generate(
                 plans.append((seq, planner.plan(times[k], rng, long_timeline=k == long_k)))
                 if k == long_k:
                     long_number = builder.number(plans[-1][1], seq)
-            with transaction.atomic():
-                rows, counters = builder.rows(plans)
-                for model, columns in TABLES:
-                    write_rows(model, columns, rows[model])
-                    totals[model] += len(rows[model])
-                _add_counters(region, counters)
-                Region.objects.filter(pk=region.pk).update(
-                    complaint_seq=F("complaint_seq") + len(plans)
-                )
+            rows, counters = builder.rows(plans)
+            for model, _columns in TABLES:
+                totals[model] += len(rows[model])
+            write_chunk(region, TABLES, rows, counters, len(plans))
             if progress:
                 progress(min(start + chunk, count), count)
     region.refresh_from_db()
@@ -300,15 +218,6 @@ def generate(
         method="copy" if connection.vendor == "postgresql" else "bulk_create",
         seconds=time.monotonic() - started,
     )
-
-
-def _add_counters(region: Region, counters: Counter) -> None:
-    for (agency_key, status), n in counters.items():
-        updated = StatusCount.objects.filter(
-            region=region, agency_key=agency_key, status=status
-        ).update(count=F("count") + n)
-        if not updated:
-            StatusCount.objects.create(region=region, agency_key=agency_key, status=status, count=n)
 
 
 class _RowBuilder:

@@ -68,7 +68,7 @@ class Figure:
     def spread(self) -> str:
         if len(self.values) < 2:
             return "1 run"
-        return f"{min(self.values):.4g}–{max(self.values):.4g} over {len(self.values)} runs"
+        return f"{_n(min(self.values))}–{_n(max(self.values))} over {len(self.values)} runs"
 
 
 class Results:

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from django.db import connection
 
+from laksana.bench import generator
 from laksana.bench.generator import generate, tracking_token
 from laksana.complaints import services
 from laksana.complaints.models import Complaint, Event, StatusCount
@@ -123,3 +124,27 @@ def test_generated_complaints_work_with_the_real_services(generated, tangerang, 
 def test_generated_points_lie_in_the_complaints_kelurahan(generated, tangerang):
     for c in Complaint.objects.filter(region=tangerang).order_by("id")[:25]:
         assert locate(tangerang, lat=c.lat, lng=c.lng).id == c.area_id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_load_rebuilds_the_indexes_it_dropped_and_stays_consistent(
+    tangerang, media_root, monkeypatch
+):
+    """The large-load path (indexes dropped and rebuilt on PostgreSQL), made small."""
+    monkeypatch.setattr(generator, "BULK_FROM", 100)
+
+    def indexes() -> set:
+        with connection.cursor() as cursor:
+            return {
+                (table, tuple(sorted(cursor_index["columns"])))
+                for table in ("complaints_complaint", "complaints_event", "complaints_reporter")
+                for cursor_index in connection.introspection.get_constraints(cursor, table).values()
+                if cursor_index["index"]
+            }
+
+    before = indexes()
+    result = generate(tangerang, count=300, seed=5, chunk=64)
+    assert indexes() == before
+    assert result.complaints == Complaint.objects.filter(region=tangerang).count() == 300
+    assert Event.objects.filter(region=tangerang).count() == result.events
+    assert _kept_counts(tangerang) == _real_counts(tangerang)

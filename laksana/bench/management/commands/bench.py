@@ -35,11 +35,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--sizes", type=sizes, default=[10_000, 100_000, 1_000_000])
         parser.add_argument("--repeat", type=int, default=3, help="Runs per figure")
-        parser.add_argument(
-            "--quick", action="store_true", help="Short durations (2 s reads, 4 s intake)"
-        )
+        parser.add_argument("--quick", action="store_true", help="Short durations")
         parser.add_argument(
             "--allow-10m", action="store_true", help=f"Allow sizes above {LARGEST:,}"
+        )
+        parser.add_argument(
+            "--read-seconds", type=float, default=0, help="Per read scenario and run (5; quick 2)"
+        )
+        parser.add_argument(
+            "--intake-seconds", type=float, default=0, help="Per intake run (10; quick 4)"
         )
         parser.add_argument("--read-clients", type=int, default=4)
         parser.add_argument("--intake-clients", type=int, default=32)
@@ -75,6 +79,8 @@ class Command(BaseCommand):
             region=o["region"],
             output=Path(o["output"]),
             command="laksana bench " + shlex.join(sys.argv[2:]),
+            read_seconds=o["read_seconds"],
+            intake_seconds=o["intake_seconds"],
         )
         results = Bench(options).run()
         self.stdout.write((options.output / "latest.md").read_text())
