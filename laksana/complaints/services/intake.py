@@ -133,8 +133,10 @@ def submit(
         if earlier is not None:
             return _replay(earlier, region, idempotency_key, category, description)
     token = _new_token(region, idempotency_key)
+    seq = _next_seq(region)  # before _insert's transaction: see _next_seq
     try:
         complaint = _insert(
+            seq=seq,
             region=region,
             category=category,
             area=area,
@@ -219,34 +221,33 @@ def _next_seq(region: Region) -> int:
         return Region.objects.values_list("complaint_seq", flat=True).get(pk=region.pk)
 
 
-def _insert(*, region, category, area, reporter, token, data, **fields) -> Complaint:
-    seq = _next_seq(region)
-    with transaction.atomic():
-        now = clock.now()
-        local = now.astimezone(region.tz)
-        name, phone, email = reporter
-        person = None
-        if name or phone or email:
-            person = Reporter.objects.create(region=region, name=name, phone=phone, email=email)
-        complaint = Complaint.objects.create(
-            region=region,
-            number=f"{region.tracking_prefix}-{local:%y%m}-{seq:06d}",
-            token_hash=hash_token(token),
-            category=category,
-            area=area,
-            reporter=person,
-            submitted_at=now,
-            updated_at=now,
-            **fields,
-        )
-        _event(
-            complaint,
-            actor=Citizen() if fields["channel"] != Channel.STAFF else System(),
-            type=Event.Type.SUBMITTED,
-            to_status=S.SUBMITTED,
-            data={"channel": fields["channel"], **data},
-        )
-        # Last, just before the commit: every submission updates this one counter row, and its
-        # lock is held from here to the end of the transaction.
-        _count(region.id, None, S.SUBMITTED, +1)
-        return complaint
+@transaction.atomic
+def _insert(*, seq, region, category, area, reporter, token, data, **fields) -> Complaint:
+    now = clock.now()
+    local = now.astimezone(region.tz)
+    name, phone, email = reporter
+    person = None
+    if name or phone or email:
+        person = Reporter.objects.create(region=region, name=name, phone=phone, email=email)
+    complaint = Complaint.objects.create(
+        region=region,
+        number=f"{region.tracking_prefix}-{local:%y%m}-{seq:06d}",
+        token_hash=hash_token(token),
+        category=category,
+        area=area,
+        reporter=person,
+        submitted_at=now,
+        updated_at=now,
+        **fields,
+    )
+    _event(
+        complaint,
+        actor=Citizen() if fields["channel"] != Channel.STAFF else System(),
+        type=Event.Type.SUBMITTED,
+        to_status=S.SUBMITTED,
+        data={"channel": fields["channel"], **data},
+    )
+    # Last, just before the commit: every submission updates this one counter row, and its lock
+    # is held from here to the end of the transaction.
+    _count(region.id, None, S.SUBMITTED, +1)
+    return complaint
