@@ -31,7 +31,7 @@ test: $(STAMP) lint
 	scripts/test-all
 
 bench: $(STAMP)
-	$(BIN)/laksana bench
+	DEBUG=$${DEBUG:-1} $(BIN)/laksana bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/test* test-results

@@ -1,0 +1,155 @@
+"""What the bench measures: one small entry per scenario (name, URL builder, auth, target).
+
+Scenarios whose pages are built on other branches (operator inbox, Open311, live wall) are listed
+too: when their URL answers 404 they are reported as pending, never faked.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+READ_TARGET_MS = 20.0
+OPEN311_TARGET_MS = 150.0
+INTAKE_RATE_TARGET = 1000.0
+INTAKE_P99_TARGET_MS = 50.0
+PEER_INTAKE_RATIO_TARGET = 7.0
+GROWTH_TARGET = 1.5
+RSS_TARGET_MB = 200.0
+LIVE_P99_TARGET_MS = 100.0
+
+
+@dataclass(frozen=True)
+class Read:
+    name: str
+    paths: Callable[[dict], list[str]]
+    auth: str  # "token" (Bearer), "session" (cookie) or "none"
+    target_ms: float = READ_TARGET_MS
+    pending: str = ""  # which piece of work brings the page, when it answers 404
+    peer: str | None = None  # the peer scenario it is compared with
+
+
+def _staff_list(c: dict) -> list[str]:
+    base = f"/api/v1/regions/{c['region']}/staff/complaints"
+    return [f"{base}?{urlencode({'status': s, 'category': cat})}" for s, cat in c["filters"]]
+
+
+def _staff_list_deep(c: dict) -> list[str]:
+    return [f"/api/v1/regions/{c['region']}/staff/complaints?cursor={c['deep_cursor']}"]
+
+
+def _detail(c: dict) -> list[str]:
+    return [f"/api/v1/regions/{c['region']}/staff/complaints/{c['long_timeline']}"]
+
+
+def _track(c: dict) -> list[str]:
+    return [f"/api/v1/track/{token}" for token in c["track_tokens"]]
+
+
+def _inbox(c: dict) -> list[str]:
+    return [f"/{c['region']}/console/"]
+
+
+def _inbox_deep(c: dict) -> list[str]:
+    return [f"/{c['region']}/console/?cursor={c['deep_cursor']}"]
+
+
+def _open311(c: dict) -> list[str]:
+    query = urlencode(
+        {"jurisdiction_id": c["region"], "page_size": 1000, "start_date": "2000-01-01"}
+    )
+    return [f"/open311/v2/requests.json?{query}"]
+
+
+def _wall(c: dict) -> list[str]:
+    return [f"/{c['region']}/live/"]
+
+
+READS = [
+    Read("staff_list_filtered", _staff_list, "token", peer="ticket_list"),
+    Read("staff_list_deep_page", _staff_list_deep, "token", peer="ticket_list_deep_page"),
+    Read("complaint_detail_50_events", _detail, "token"),
+    Read("public_track", _track, "none"),
+    Read("operator_inbox_first_page", _inbox, "session", pending="staff console (issue 5)"),
+    Read("operator_inbox_deep_page", _inbox_deep, "session", pending="staff console (issue 5)"),
+    Read("open311_requests_1000", _open311, "none", OPEN311_TARGET_MS, pending="Open311 (issue 3)"),
+    Read("live_wall_initial_data", _wall, "session", pending="live room (issue 9)"),
+]
+PENDING_ALWAYS = {
+    "live_sse_commit_to_delivery": "live room (issue 9): 1,000 SSE clients, commit → delivery "
+    "p50/p99; the slot is kept and is measured once the SSE endpoint lands",
+}
+
+
+def headers(auth: str, context: dict) -> dict:
+    if auth == "token":
+        return {"Authorization": f"Bearer {context['token']}"}
+    if auth == "session":
+        return {"Cookie": f"sessionid={context['session']}"}
+    return {}
+
+
+def intake_requests(context: dict) -> list[dict]:
+    path = f"/api/v1/regions/{context['region']}/complaints"
+    return [
+        {
+            "method": "POST",
+            "path": path,
+            "headers": {"Content-Type": "application/json"},
+            "body": json.dumps(body),
+        }
+        for body in context["intake"]
+    ]
+
+
+# --- the peer: django-helpdesk, on the equivalent operations ---------------------------------
+
+
+def _helpdesk_query(status: list[int]) -> str:
+    import base64
+
+    query = {
+        "filtering": {"status__in": status},
+        "filtering_null": {},
+        "sorting": "created",
+        "sortreverse": True,
+        "search_string": "",
+    }
+    return base64.b64encode(json.dumps(query).encode()).decode()
+
+
+def peer_reads(size: int) -> dict[str, str]:
+    """The helpdesk's staff ticket list data (as its list page loads it), first and deep page,
+    and its dashboard; all open and closed statuses so the page is as full as ours."""
+    query = quote(_helpdesk_query([1, 2, 3, 4]), safe="")
+    deep = int(size * 0.9)
+    return {
+        "ticket_list": f"/helpdesk/datatables_ticket_list/{query}?draw=1&start=0&length=50",
+        "ticket_list_deep_page": (
+            f"/helpdesk/datatables_ticket_list/{query}?draw=1&start={deep}&length=50"
+        ),
+        "dashboard": "/helpdesk/dashboard/",
+    }
+
+
+def peer_intake(context: dict, peer: dict) -> list[dict]:
+    return [
+        {
+            "method": "POST",
+            "path": "/helpdesk/api/tickets/",
+            "headers": {
+                "Content-Type": "application/json",
+                "Authorization": f"Token {peer['token']}",
+            },
+            "body": json.dumps(
+                {
+                    "queue": peer["queue"],
+                    "title": body["description"][:60],
+                    "description": body["description"],
+                    "submitter_email": "warga@example.id",
+                    "priority": 3,
+                }
+            ),
+        }
+        for body in context["intake"]
+    ]
