@@ -58,6 +58,12 @@ SETTINGS: dict[str, Setting] = {
             "Map tile URL template; empty to show boundaries only.",
         ),
         Setting("LOG_LEVEL", "INFO", "Log level of Laksana's own loggers."),
+        Setting(
+            "DATABASE_POOL",
+            "0",
+            "1 to keep a pool of PostgreSQL connections per process instead of one per request.",
+        ),
+        Setting("DATABASE_POOL_SIZE", "10", "Largest number of pooled connections per process."),
         Setting("EMAIL_HOST", "localhost", "SMTP server for notifications (DEBUG prints mail)."),
         Setting("EMAIL_PORT", "25", "SMTP port."),
         Setting("EMAIL_HOST_USER", "", "SMTP user name, if the server needs one."),

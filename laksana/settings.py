@@ -100,6 +100,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
+    if env_bool("DATABASE_POOL"):
+        # Opening a PostgreSQL connection per request costs several milliseconds; under ASGI
+        # persistent connections do not apply, a pool does (psycopg_pool, Django 5.1+).
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 1,
+            "max_size": int(env("DATABASE_POOL_SIZE")),
+        }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -47,11 +47,12 @@ def _track(c: dict) -> list[str]:
 
 
 def _inbox(c: dict) -> list[str]:
-    return [f"/{c['region']}/console/"]
+    return [f"/{c['region']}/console/kotak-masuk/"]
 
 
 def _inbox_deep(c: dict) -> list[str]:
-    return [f"/{c['region']}/console/?cursor={c['deep_cursor']}"]
+    # The console's list of every complaint, a page deep in the data (same keyset cursor).
+    return [f"/{c['region']}/console/laporan/?after={c['deep_cursor']}"]
 
 
 def _open311(c: dict) -> list[str]:
@@ -62,7 +63,7 @@ def _open311(c: dict) -> list[str]:
 
 
 def _wall(c: dict) -> list[str]:
-    return [f"/{c['region']}/live/"]
+    return [f"/api/v1/regions/{c['region']}/live/wall"]
 
 
 READS = [

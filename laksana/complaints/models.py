@@ -150,6 +150,11 @@ class Complaint(models.Model):
             models.Index(fields=["region", "submitted_at", "id"], name="c_region_submitted"),
             models.Index(fields=["region", "agency", "status", "id"], name="c_region_agency"),
             models.Index(fields=["region", "category", "id"], name="c_region_category"),
+            # Staff lists filter by category and status together, newest first.
+            models.Index(
+                fields=["region", "category", "status", "submitted_at", "id"],
+                name="c_region_cat_status",
+            ),
             models.Index(fields=["region", "area", "id"], name="c_region_area"),
             models.Index(fields=["region", "updated_at", "id"], name="c_region_updated"),
             models.Index(fields=["region", "next_deadline"], name="c_region_deadline"),

@@ -11,6 +11,12 @@ from .privacy import mask, public_actor, reporter_label
 from .services import reopen_deadline
 
 
+def _event_labels() -> dict[str, str]:
+    # Translated once per timeline: get_type_display() per event resolves a lazy translation each
+    # time, which was the largest cost of a 50-event timeline.
+    return {value: str(label) for value, label in Event.Type.choices}
+
+
 def _photos(complaint: Complaint, *, public: bool) -> list[dict]:
     return [
         {"url": a.file.url, "purpose": a.purpose}
@@ -37,6 +43,7 @@ def public_view(complaint: Complaint) -> dict:
     region = complaint.region
     kecamatan, kelurahan = _area_names(complaint)
     events = complaint.events.filter(is_public=True).select_related("agency").order_by("id")
+    labels = _event_labels()
     deadline = reopen_deadline(complaint) if complaint.status == "resolved" else None
     return {
         "number": complaint.number,
@@ -62,7 +69,7 @@ def public_view(complaint: Complaint) -> dict:
             {
                 "at": local_iso(e.created_at, region),
                 "type": e.type,
-                "label": str(e.get_type_display()),
+                "label": labels[e.type],
                 "actor": str(public_actor(e)),
                 "text": mask(e.text),
             }
@@ -107,6 +114,7 @@ def staff_view(staff: Staff, complaint: Complaint) -> dict:
         r = complaint.reporter
         reporter = {"name": r.name, "phone": r.phone, "email": r.email}
     events = Event.objects.filter(complaint=complaint).select_related("agency").order_by("id")
+    labels = _event_labels()
     return {
         **staff_row(complaint),
         "description": complaint.description,
@@ -127,7 +135,7 @@ def staff_view(staff: Staff, complaint: Complaint) -> dict:
                 "id": e.id,
                 "at": local_iso(e.created_at, region),
                 "type": e.type,
-                "label": str(e.get_type_display()),
+                "label": labels[e.type],
                 "actor": e.actor_label,
                 "agency": e.agency.code if e.agency else None,
                 "public": e.is_public,

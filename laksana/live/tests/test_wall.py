@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.conf import settings
 
 from laksana.accounts.services import create_token
 from laksana.complaints import services
@@ -35,7 +36,8 @@ def test_wall_page_is_for_staff_of_the_region_only(client, operator, other_opera
     for panel in ("wall-map", 'id="incoming"', 'id="board"', 'id="alarms"', 'id="duty-desks"'):
         assert panel in page.content.decode()
     assert "Laporan masuk" in page.content.decode()
-    english = client.get("/kota-tangerang/live/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switch
+    english = client.get("/kota-tangerang/live/")
     assert "Incoming complaints" in english.content.decode()
 
 
