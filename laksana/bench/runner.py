@@ -110,6 +110,8 @@ class Bench:
             LAKSANA_DATA_DIR=str(self.data_dir),
             DJANGO_SETTINGS_MODULE="laksana.settings",
             LOG_LEVEL="WARNING",
+            # Production settings include the connection pool (README); DATABASE_POOL=0 to compare.
+            DATABASE_POOL=os.environ.get("DATABASE_POOL", "1"),
         )
         return env
 
