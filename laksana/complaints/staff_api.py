@@ -206,17 +206,18 @@ def resolve(request, slug: str, number: str, payload: ResolveIn):
 
 @router.post(BASE + "/{number}/close", response=ComplaintStaff, summary="Close (operator)")
 def close(request, slug: str, number: str, payload: CloseIn):
-    staff = _staff(request, slug)
-    complaint = services.get_for_staff(staff, number)
-    changed = services.close(
-        actor=staff,
-        complaint=complaint,
+    def close_as_staff(*, staff, complaint, **fields):
+        return services.close(actor=staff, complaint=complaint, **fields)
+
+    return _act(
+        request,
+        slug,
+        number,
+        close_as_staff,
         reason=payload.reason,
         text=payload.text,
         version=payload.version,
     )
-    changed.refresh_from_db()
-    return staff_view(staff, changed)
 
 
 @router.post(
