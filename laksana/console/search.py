@@ -1,8 +1,6 @@
 """The console's read side: filtered, searched, keyset-paginated complaint lists, and duplicate
 candidates. Every query starts from services.visible_to(staff): region and role scoping first."""
 
-import base64
-import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from laksana.agencies.services import Staff
 from laksana.common import clock
 from laksana.common.errors import ValidationFailed
+from laksana.complaints import keyset
 from laksana.complaints.models import OPEN_STATUSES, Channel, Complaint, Status
 from laksana.complaints.services import visible_to
 
@@ -132,19 +131,6 @@ def _search(text: str) -> Q:
     return fts.match(fts.terms(text))
 
 
-def _encode(complaint: Complaint) -> str:
-    raw = json.dumps([complaint.submitted_at.isoformat(), complaint.pk]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[datetime, int]:
-    try:
-        at, pk = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"=="))
-        return datetime.fromisoformat(at), int(pk)
-    except (ValueError, TypeError, json.JSONDecodeError):
-        raise ValidationFailed(_("Tautan halaman tidak valid."), fields={"after": ""}) from None
-
-
 @dataclass
 class Page:
     rows: list[Complaint]
@@ -153,19 +139,11 @@ class Page:
 
 def page(qs: QuerySet, *, oldest_first: bool, cursor: str | None, size: int = PAGE_SIZE) -> Page:
     """One page, keyset-paginated on (submitted_at, id): page 200 costs what page 1 costs."""
-    if cursor:
-        at, pk = _decode(cursor)
-        if oldest_first:
-            qs = qs.filter(Q(submitted_at__gt=at) | Q(submitted_at=at, pk__gt=pk))
-        else:
-            qs = qs.filter(Q(submitted_at__lt=at) | Q(submitted_at=at, pk__lt=pk))
-    order = ("submitted_at", "pk") if oldest_first else ("-submitted_at", "-pk")
+    qs = keyset.after(qs, cursor, oldest_first=oldest_first, field="after")
     rows = list(
-        qs.select_related("category", "agency", "area", "area__parent")
-        .defer(*HEAVY)
-        .order_by(*order)[: size + 1]
+        qs.select_related("category", "agency", "area", "area__parent").defer(*HEAVY)[: size + 1]
     )
-    return Page(rows[:size], _encode(rows[size - 1]) if len(rows) > size else None)
+    return Page(*keyset.split(rows, size))
 
 
 # ---------------------------------------------------------------------------------------------

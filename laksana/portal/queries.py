@@ -15,9 +15,9 @@ from shapely.geometry import mapping, shape
 
 from laksana.agencies.models import Category
 from laksana.common import clock
+from laksana.complaints import keyset
 from laksana.complaints.models import Complaint, StatusCount
 from laksana.complaints.privacy import mask, reporter_label
-from laksana.complaints.queries import _decode_cursor, _encode_cursor
 from laksana.regions.models import Area, Region
 
 HEADLINE_SECONDS = 60  # the home page's numbers may lag a minute; they are read on every visit
@@ -153,14 +153,12 @@ def public_page(
         qs = qs.filter(status=filters.status)
     if filters.days:
         qs = qs.filter(submitted_at__gte=clock.now() - timedelta(days=filters.days))
-    if cursor:
-        at, pk = _decode_cursor(cursor)
-        qs = qs.filter(Q(submitted_at__lt=at) | Q(submitted_at=at, pk__lt=pk))
-    rows = list(qs[: limit + 1])
-    next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    rows, next_cursor = keyset.split(
+        list(keyset.after(qs, cursor, oldest_first=False)[: limit + 1]), limit
+    )
     for complaint in rows:
         complaint.region = region  # already known: saves a query per row when building URLs
-    return [public_row(c) for c in rows[:limit]], next_cursor
+    return [public_row(c) for c in rows], next_cursor
 
 
 def boundaries(region: Region) -> dict:
