@@ -10,15 +10,24 @@ from .models import Complaint, Event
 _NIK = re.compile(r"(?<!\d)(?:\d[ .-]?){15}\d(?!\d)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w])(?:\+?62|0)[\s.-]?8(?:[\s.-]?\d){7,11}(?!\d)")
+_DIGIT = re.compile(r"\d")
+# The fewest digits a NIK (16) or a phone number (08 + 7) can have: texts with fewer skip those
+# patterns, which otherwise try a match at every position (most descriptions have no number).
+_NIK_DIGITS, _PHONE_DIGITS = 16, 9
 
 
 def mask(text: str) -> str:
     """Mask NIK numbers, e-mail addresses and phone numbers in text shown to the public."""
     if not text:
         return text
-    text = _EMAIL.sub("[email disamarkan]", text)
-    text = _NIK.sub("[NIK disamarkan]", text)
-    return _PHONE.sub("[nomor disamarkan]", text)
+    if "@" in text:
+        text = _EMAIL.sub("[email disamarkan]", text)
+    digits = len(_DIGIT.findall(text))
+    if digits >= _NIK_DIGITS:
+        text = _NIK.sub("[NIK disamarkan]", text)
+    if digits >= _PHONE_DIGITS:
+        text = _PHONE.sub("[nomor disamarkan]", text)
+    return text
 
 
 def reporter_label(complaint: Complaint) -> str:

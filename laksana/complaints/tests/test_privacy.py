@@ -16,6 +16,10 @@ pytestmark = pytest.mark.django_db
         ("email: siti.aminah@example.co.id", "siti.aminah@example.co.id"),
         ("NIK 3671012345670001 belum terdaftar", "3671012345670001"),
         ("NIK 3671 0123 4567 0001", "3671 0123 4567 0001"),
+        # The shortest a phone number can be (08 + seven digits) and a NIK beside it.
+        ("tel 081234567", "081234567"),
+        ("3671012345670001 / 081234567", "081234567"),
+        ("3671012345670001 / 081234567", "3671012345670001"),
     ],
 )
 def test_personal_numbers_are_masked_in_public_text(text, hidden):
