@@ -13,6 +13,11 @@ from .models import Complaint, Status
 from .services import visible_to
 
 MAX_PAGE = 100
+LIST_COLUMNS = (
+    *("number", "kind", "status", "title", "priority", "channel", "version"),
+    *("submitted_at", "updated_at", "region_id"),
+    *("category__code", "category__name", "agency__code", "area__name"),
+)
 
 
 def staff_list(
@@ -55,8 +60,9 @@ def staff_list(
         qs = qs.filter(Q(number__iexact=q) | Q(description__icontains=q) | Q(title__icontains=q))
     qs = keyset.after(qs, cursor, oldest_first=oldest_first)
     limit = max(1, min(int(limit), MAX_PAGE))
-    # The kelurahan's boundary polygon is the bulk of an area row and a list never shows it.
-    qs = qs.select_related("category", "agency", "area").defer("area__boundary")
+    # Only what a row shows (present.staff_row): a complaint row is wide (texts, JSON, a
+    # dozen timestamps) and a kelurahan's boundary polygon is the bulk of an area row.
+    qs = qs.select_related("category", "agency", "area").only(*LIST_COLUMNS)
     rows = list(qs[: limit + 1])
     for row in rows:  # every row is in the staff's region: reuse it, not one query per row
         row.region = staff.region

@@ -1,7 +1,13 @@
 """Request and response shapes of the complaints API, split by purpose and audience."""
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
+
+
+class Out(BaseModel):
+    """A response shape. The views answer with the plain dicts of present.py, so responses are
+    plain pydantic models: ninja's Schema would wrap every value for ORM attribute access, a
+    tenth of a 50-row list's time."""
 
 
 class SubmitIn(Schema):
@@ -19,7 +25,7 @@ class SubmitIn(Schema):
     confidential: bool = Field(False, description="Hide the whole report from the public")
 
 
-class SubmitOut(Schema):
+class SubmitOut(Out):
     number: str
     token: str = Field(description="Secret: the citizen's key to track, rate and reopen")
     track_url: str
@@ -27,7 +33,7 @@ class SubmitOut(Schema):
     created: bool
 
 
-class EventPublic(Schema):
+class EventPublic(Out):
     at: str
     type: str
     label: str
@@ -35,12 +41,12 @@ class EventPublic(Schema):
     text: str
 
 
-class PhotoOut(Schema):
+class PhotoOut(Out):
     url: str
     purpose: str
 
 
-class ComplaintPublic(Schema):
+class ComplaintPublic(Out):
     number: str
     kind: str
     status: str
@@ -72,13 +78,13 @@ class RateIn(Schema):
     comment: str = ""
 
 
-class ReporterOut(Schema):
+class ReporterOut(Out):
     name: str
     phone: str
     email: str
 
 
-class EventStaff(Schema):
+class EventStaff(Out):
     id: int
     at: str
     type: str
@@ -92,7 +98,7 @@ class EventStaff(Schema):
     data: dict
 
 
-class ComplaintRow(Schema):
+class ComplaintRow(Out):
     number: str
     kind: str
     status: str
@@ -107,7 +113,7 @@ class ComplaintRow(Schema):
     version: int
 
 
-class ComplaintPage(Schema):
+class ComplaintPage(Out):
     items: list[ComplaintRow]
     next_cursor: str | None
 
