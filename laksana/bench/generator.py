@@ -271,7 +271,8 @@ class _RowBuilder:
                     p.status, p.category_id, p.agency_id, p.area_id, p.title, p.description,
                     p.address, p.lat, p.lng, 2, p.channel, rid, p.is_anonymous,
                     p.is_confidential, None, p.closing_reason, p.rating, p.rating_comment, None,
-                    "", "{}", None, "", 0, None, p.version, p.at, p.updated_at, p.verified_at,
+                    "", "{}", p.next_deadline, p.deadline_stage, 0, None, p.version, p.at,
+                    p.updated_at, p.verified_at,
                     p.disposed_at, p.accepted_at, p.resolved_at, p.closed_at,
                 )
             )  # fmt: skip

@@ -19,7 +19,10 @@ from shapely.geometry import Point, shape
 from laksana.agencies.models import Agency, AreaRule, Category
 from laksana.complaints.models import Channel, ClosingReason, Event, Kind
 from laksana.complaints.models import Status as S
+from laksana.regions.calendar import calendar_for
 from laksana.regions.models import Area, Region
+from laksana.sla.services import deadlines as dl
+from laksana.sla.services.policy import budgets
 
 E = Event.Type
 
@@ -38,6 +41,8 @@ CHANNELS = [
 ]
 OPERATOR = "operator"
 CITIZEN = "citizen"
+# Where sla.services.deadlines.plan gives a stage; every other status has none.
+_DEADLINE_STATUSES = (S.SUBMITTED, S.VERIFIED, S.DISPATCHED, S.IN_PROGRESS, S.WAITING, S.RESOLVED)
 
 
 @dataclass
@@ -84,6 +89,8 @@ class Plan:
     closing_reason: str = ""
     steps: list[Step] = field(default_factory=list)
     evidence_at: datetime | None = None
+    next_deadline: datetime | None = None
+    deadline_stage: str = ""
 
 
 @dataclass(frozen=True)
@@ -151,6 +158,10 @@ class Planner:
         self.places, self.place_weights = kelurahan_places(region, random.Random(seed))
         if not self.categories or not self.places:
             raise ValueError(f"{region.slug}: load its areas and catalogue before generating")
+        # Deadlines: the region's calendar and each category's budgets, read once (the services
+        # read them per transition; one query per complaint would halve the generator's speed).
+        self.calendar = calendar_for(region)
+        self.budgets = {c.id: budgets(region, c.id) for c in self.categories}
 
     def said(self, what: str, agency_id: int) -> str:
         """The services' event text naming an agency (translated once per agency)."""
@@ -219,7 +230,40 @@ class Planner:
         )
         life = _Life(self, p, rng, category, texts, template, place)
         life.long() if long_timeline else life.run()
+        p.next_deadline, p.deadline_stage = self.deadline(p)
         return p
+
+    def deadline(self, p: Plan) -> tuple[datetime | None, str]:
+        """The deadline fields the plan's last transition wrote: sla.services.deadlines.plan's
+        rules for the final state and timeline (the tests compare with the services' own), the
+        deadline itself from the sla module's Plan and the region's calendar.
+
+        Generated lives never wait for the reporter (no pause), are never acknowledged at the
+        desk (accepting acknowledges) and are not swept, so overdue_level stays 0 and
+        acknowledged_at empty, as the transitions leave them."""
+        if p.status not in _DEADLINE_STATUSES:
+            return None, ""
+        limits = self.budgets[p.category_id]
+        day = self.calendar.office_day_seconds
+        if p.status == S.RESOLVED:
+            if not limits.autoclose_days:
+                return None, ""
+            stage, start, budget = dl.AUTOCLOSE, p.resolved_at, limits.autoclose_days * day
+        elif p.disposed_at is not None:
+            since = max([p.disposed_at, *(s.at for s in p.steps if s.type == E.REOPENED)])
+            responded = any(s.type == E.RESPONDED and s.at >= since for s in p.steps)
+            accepted = p.accepted_at is not None and p.accepted_at >= p.disposed_at
+            if limits.ack_minutes and not accepted:
+                stage, start, budget = dl.ACKNOWLEDGE, p.disposed_at, limits.ack_minutes * 60
+            elif not responded:
+                stage, start, budget = dl.RESPOND, since, limits.respond_days * day
+            elif limits.resolve_days:
+                stage, start, budget = dl.RESOLVE, since, limits.resolve_days * day
+            else:
+                return None, ""
+        else:
+            stage, start, budget = dl.VERIFY, p.at, limits.verify_days * day
+        return dl.Plan(stage, start, budget).deadline(self.calendar), stage
 
 
 class _Life:
