@@ -62,7 +62,7 @@ def prepare(python: Path, env: dict, *, size: int, seed: int, texts: Path, peers
 def start(python: Path, env: dict, *, port: int, peers: Path, log: Path) -> srv.Server:
     gunicorn = python.parent / "gunicorn"
     command = [str(gunicorn), "-w", "2", "-b", f"127.0.0.1:{port}", "helpdesk_wsgi:application"]
-    command += ["--timeout", "120"]
+    command += ["--timeout", "600"]  # its dashboard alone takes about a minute at 10^6
     return srv.start(
         "helpdesk", command, env=env, port=port, ready_path="/helpdesk/login/", log=log, cwd=peers
     )
