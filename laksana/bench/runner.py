@@ -4,6 +4,7 @@ peer on the same data size; figures collected over repeated runs."""
 
 import json
 import os
+import resource
 import secrets
 import subprocess
 import sys
@@ -23,6 +24,11 @@ from .report import Results, git_commit, machine
 ROOT = Path(settings.BASE_DIR)
 PEERS = ROOT / "bench" / "peers"
 TEXTS = ROOT / "laksana" / "demo" / "data" / "texts.json"
+# A peer page slower than this alone is measured in the first run only: two requests per client,
+# or one when it takes VERY_SLOW_PAGE_SECONDS or more alone (the peer's dashboard at 10^6).
+SLOW_PAGE_SECONDS = 1.0
+VERY_SLOW_PAGE_SECONDS = 10.0
+PEER_TIMEOUT = 600  # its dashboard at 10^6 takes about a minute (and gunicorn's --timeout)
 
 
 @dataclass
@@ -44,12 +50,14 @@ class Options:
     intake_seconds: float = 0
 
     def __post_init__(self):
-        self.read_seconds = self.read_seconds or (2 if self.quick else 5)
-        self.intake_seconds = self.intake_seconds or (4 if self.quick else 10)
+        # Enough for hundreds of samples of a 20–250 ms page at 4 clients, and for three
+        # repeats of everything at three sizes, the peer included, in under half an hour.
+        self.read_seconds = self.read_seconds or (2 if self.quick else 3)
+        self.intake_seconds = self.intake_seconds or (4 if self.quick else 8)
 
     @property
     def warmup(self) -> float:
-        return 0.5 if self.quick else 1.5
+        return 0.5 if self.quick else 1.0
 
 
 def say(text: str) -> None:
@@ -77,6 +85,33 @@ def pg_version(url: str) -> str:
         return "PostgreSQL " + conn.execute("SHOW server_version").fetchone()[0].split()[0]
 
 
+def raise_open_files(needed: int) -> None:
+    """Room for `needed` sockets (the SSE clients' and, inherited, the servers' ends), as
+    laksana.live.latency does for its own process."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        limit = needed if hard == resource.RLIM_INFINITY else min(hard, needed)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
+
+
+def run_latency(port: int, *, clients: int, events: int, region: str, env: dict) -> dict:
+    """laksana.live.latency in its own process against the running bench server: it holds
+    `clients` wall streams open, commits `events` complaints through the intake service and
+    prints the delivery latencies' percentiles."""
+    done = subprocess.run(
+        [sys.executable, "-m", "laksana.live.latency", "--url", f"http://127.0.0.1:{port}"]
+        + ["--clients", str(clients), "--events", str(events), "--region", region],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"latency measurement failed: {done.stderr[-1000:]}")
+    return json.loads(done.stdout[done.stdout.index("{") :])
+
+
 def run_load(spec: dict) -> dict:
     """Run the load generator in its own process and return its figures."""
     done = subprocess.run(
@@ -99,6 +134,8 @@ class Bench:
         self.data_dir = ROOT / "var" / "bench"
         self.logs = self.data_dir / "logs"
         self.intake_bodies: list[dict] = []
+        self.live_samples: dict[int, int] = {}
+        self.timings: list[str] = []  # where the run's time went
 
     def env(self, database_url: str) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
@@ -120,6 +157,7 @@ class Bench:
         started = time.monotonic()
         load_before = os.getloadavg()[0]
         (self.data_dir / "static").mkdir(parents=True, exist_ok=True)
+        raise_open_files(2 * sc.LIVE.clients + 1024)
         python = None
         if o.peer:
             try:
@@ -135,14 +173,21 @@ class Bench:
                 except (peer_mod.PeerUnavailable, RuntimeError) as exc:
                     self.results.notes.append(f"Peer at {size:,} not measured: {exc}")
                     say(f"  peer failed: {exc}")
-        for name, why in sc.PENDING_ALWAYS.items():
-            self.results.pending[name] = why
+        if self.live_samples:
+            counts = ", ".join(f"{n:,} at {size:,}" for size, n in self.live_samples.items())
+            self.results.notes.append(
+                f"{sc.LIVE.name}: {sc.LIVE.clients:,} SSE clients on the wall stream of the bench "
+                f"server, {sc.LIVE.quick_events if o.quick else sc.LIVE.events} commits per run "
+                f"(laksana.live.latency in its own process); deliveries timed: {counts}."
+            )
         elapsed = time.monotonic() - started
-        say(f"\nbench finished in {elapsed:,.0f}s")
+        say(f"\nbench finished in {elapsed:,.0f}s: " + "; ".join(self.timings))
         # Other work on the machine skews every figure: say how busy it was.
         self.results.notes.append(
             f"Load average (1 min) {load_before:.1f} at the start and {os.getloadavg()[0]:.1f} at "
-            f"the end on {os.cpu_count()} cores; the run took {elapsed:,.0f} s."
+            f"the end on {os.cpu_count()} cores; the run took {elapsed:,.0f} s ("
+            + "; ".join(self.timings)
+            + ")."
         )
         commit = git_commit(ROOT)
         machine_text = machine(pg_version(o.database_url.rsplit("/", 1)[0] + "/postgres"))
@@ -156,6 +201,7 @@ class Bench:
         url = database(o.database_url)
         env = self.env(url)
         say(f"  generating in {urlparse(url).path.lstrip('/')}")
+        began = time.monotonic()
         prepared = subprocess.run(
             [sys.executable, "-m", "laksana.cli", "bench", "--prepare", "--sizes", str(size)]
             + ["--seed", str(o.seed), "--days", str(o.days), "--region", o.region],
@@ -167,6 +213,12 @@ class Bench:
         if prepared.returncode != 0:
             raise RuntimeError("preparing the bench database failed (see above)")
         context = json.loads(prepared.stdout.strip().splitlines()[-1])
+        generated = context["generated"]
+        self.timings.append(
+            f"Laksana preparing {size:,}: {time.monotonic() - began:,.0f} s (generating "
+            f"{generated['seconds']:,.0f} s, {size / generated['seconds']:,.0f} complaints/s)"
+        )
+        began = time.monotonic()
         self.intake_bodies = context["intake"]
         command = [sys.executable, "-m", "uvicorn", "laksana.asgi:application", "--workers", "2"]
         command += ["--host", "127.0.0.1", "--port", str(o.port), "--lifespan", "off"]
@@ -186,9 +238,11 @@ class Bench:
                 say(f"  run {run + 1}/{o.repeat}")
                 self.reads(size, context)
                 self.intake(size, context)
+                self.live(size, context, env)
             self.results.add("memory", size, "peak_rss_per_worker", "MB", max(server.peak_rss_mb()))
         finally:
             server.stop()
+            self.timings.append(f"Laksana scenarios {size:,}: {time.monotonic() - began:,.0f} s")
 
     def token(self, context: dict) -> str:
         import http.client
@@ -248,6 +302,41 @@ class Bench:
         )
         self.record("intake", size, figures, throughput=True)
 
+    def live(self, size: int, context: dict, env: dict) -> None:
+        live = sc.LIVE
+        if live.name in self.results.pending:
+            return
+        status = srv.status_of(self.o.port, live.stream(context), sc.headers("session", context))
+        if status == 404:
+            self.results.pending[live.name] = f"{live.pending}: {live.stream(context)} answers 404"
+            say(f"    {live.name:<28} pending (404)")
+            return
+        events = live.quick_events if self.o.quick else live.events
+        try:
+            figures = run_latency(
+                self.o.port, clients=live.clients, events=events, region=context["region"], env=env
+            )
+        except (RuntimeError, ValueError, subprocess.TimeoutExpired) as exc:
+            self.results.notes.append(f"{live.name} at {size:,}: {str(exc)[-300:]}")
+            say(f"    {live.name:<28} failed: {str(exc)[-300:]}")
+            return
+        if not figures["deliveries"]:
+            self.results.notes.append(f"{live.name} at {size:,}: nothing delivered ({figures})")
+            say(f"    {live.name:<28} nothing delivered: {figures}")
+            return
+        if figures["deliveries"] < figures["expected"]:
+            self.results.notes.append(
+                f"{live.name} at {size:,}: {figures['deliveries']:,} of {figures['expected']:,} "
+                "deliveries arrived within the measurement's timeout"
+            )
+        self.results.add(live.name, size, "latency", "ms", figures["p50_ms"], figures["p99_ms"])
+        self.live_samples[size] = self.live_samples.get(size, 0) + figures["deliveries"]
+        say(
+            f"    {live.name:<28} p50 {figures['p50_ms']:.1f} ms  p99 {figures['p99_ms']:.1f} ms"
+            f"  ({figures['deliveries']:,} deliveries: {figures['clients']:,} clients × "
+            f"{figures['events']} commits)"
+        )
+
     def record(self, name: str, size: int, figures: dict, *, throughput: bool = False) -> None:
         bad = {k: v for k, v in figures["statuses"].items() if not k.startswith("2")}
         if not figures["ok"]:
@@ -273,28 +362,61 @@ class Bench:
         url = database(o.database_url, "_peer")
         env = peer_mod.environment(self.env(url), PEERS, url)
         say(f"  peer: django-helpdesk in {urlparse(url).path.lstrip('/')}")
+        began = time.monotonic()
         peer = peer_mod.prepare(python, env, size=size, seed=o.seed, texts=TEXTS, peers=PEERS)
+        self.timings.append(f"peer loading {size:,}: {time.monotonic() - began:,.0f} s")
+        began = time.monotonic()
         server = peer_mod.start(
             python, env, port=o.port + 1, peers=PEERS, log=self.logs / f"helpdesk-{size}.log"
         )
         port = o.port + 1
         try:
             cookie = {"Cookie": f"sessionid={peer['session']}"}
+            slow: set[str] = set()
             for run in range(o.repeat):
                 say(f"  peer run {run + 1}/{o.repeat}")
                 for name, path in sc.peer_reads(size).items():
-                    status, body = srv.get(port, path, cookie, timeout=120)
+                    if name in slow:
+                        continue  # measured once in the first run (see below)
+                    began = time.monotonic()
+                    status, body = srv.get(port, path, cookie, timeout=PEER_TIMEOUT)
+                    took = time.monotonic() - began
                     if status != 200:
                         self.results.notes.append(f"helpdesk {name}: HTTP {status} {body[:200]!r}")
                         continue
-                    figures = self.measure(
-                        [{"path": path, "headers": cookie}],
-                        clients=o.read_clients,
-                        seconds=o.read_seconds,
-                        ok=[200],
-                        port=port,
+                    if took < SLOW_PAGE_SECONDS:
+                        figures = self.measure(
+                            [{"path": path, "headers": cookie}],
+                            clients=o.read_clients,
+                            seconds=o.read_seconds,
+                            ok=[200],
+                            port=port,
+                        )
+                        self.record(f"helpdesk.{name}", size, figures)
+                        continue
+                    # A page taking seconds even alone (the peer's at 10^5 and 10^6) would need
+                    # minutes per run for the usual sample: it is measured in this run only, one
+                    # or two requests per client at the same concurrency; the report says so.
+                    slow.add(name)
+                    rounds = 1 if took >= VERY_SLOW_PAGE_SECONDS else 2
+                    figures = run_load(
+                        {
+                            "port": port,
+                            "clients": o.read_clients,
+                            "duration": 0,
+                            "warmup": 0,
+                            "min_requests": rounds * o.read_clients,
+                            "max_seconds": 2 * rounds * took * o.read_clients + 60,
+                            "requests": [{"path": path, "headers": cookie}],
+                            "ok": [200],
+                        }
                     )
                     self.record(f"helpdesk.{name}", size, figures)
+                    self.results.notes.append(
+                        f"helpdesk.{name} at {size:,}: took {took:.1f} s alone (≥ "
+                        f"{SLOW_PAGE_SECONDS:g} s), so measured in one run only: "
+                        f"{figures['ok']} samples at {o.read_clients} clients, not {o.repeat} runs."
+                    )
                 figures = self.measure(
                     sc.peer_intake({"intake": self.intake_bodies}, peer),
                     clients=o.intake_clients,
@@ -305,3 +427,4 @@ class Bench:
                 self.record("helpdesk.ticket_create", size, figures, throughput=True)
         finally:
             server.stop()
+            self.timings.append(f"peer scenarios {size:,}: {time.monotonic() - began:,.0f} s")

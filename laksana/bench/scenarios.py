@@ -2,6 +2,9 @@
 
 Scenarios whose pages are built on other branches (operator inbox, Open311, live wall) are listed
 too: when their URL answers 404 they are reported as pending, never faked.
+
+The live scenario (LIVE) is not a request/response figure: laksana.live.latency opens its SSE
+clients on the running bench server and times each commit's delivery to every one of them.
 """
 
 import json
@@ -76,10 +79,26 @@ READS = [
     Read("open311_requests_1000", _open311, "none", OPEN311_TARGET_MS, pending="Open311 (issue 3)"),
     Read("live_wall_initial_data", _wall, "session", pending="live room (issue 9)"),
 ]
-PENDING_ALWAYS = {
-    "live_sse_commit_to_delivery": "live room (issue 9): 1,000 SSE clients, commit → delivery "
-    "p50/p99; the slot is kept and is measured once the SSE endpoint lands",
-}
+
+
+@dataclass(frozen=True)
+class Live:
+    """Commit → delivery on the region's wall stream: `clients` SSE streams held open on the
+    bench server while `events` complaints are committed one after another (p50/p99 over every
+    delivery to every client; the target is on p99)."""
+
+    name: str
+    clients: int
+    events: int
+    quick_events: int
+    target_ms: float = LIVE_P99_TARGET_MS
+    pending: str = "live room (issue 9)"
+
+    def stream(self, context: dict) -> str:
+        return f"/{context['region']}/live/stream/"
+
+
+LIVE = Live("live_sse_commit_to_delivery", clients=1000, events=20, quick_events=10)
 
 
 def headers(auth: str, context: dict) -> dict:

@@ -72,6 +72,16 @@ def get(
         conn.close()
 
 
+def status_of(port: int, path: str, headers: dict | None = None, timeout: float = 30) -> int:
+    """The status of a GET without reading its body (a stream's never ends)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
 def start(
     name: str, command: list[str], *, env: dict, port: int, ready_path: str, log: Path, cwd=None
 ) -> Server:

@@ -40,10 +40,10 @@ class Command(BaseCommand):
             "--allow-10m", action="store_true", help=f"Allow sizes above {LARGEST:,}"
         )
         parser.add_argument(
-            "--read-seconds", type=float, default=0, help="Per read scenario and run (5; quick 2)"
+            "--read-seconds", type=float, default=0, help="Per read scenario and run (3; quick 2)"
         )
         parser.add_argument(
-            "--intake-seconds", type=float, default=0, help="Per intake run (10; quick 4)"
+            "--intake-seconds", type=float, default=0, help="Per intake run (8; quick 4)"
         )
         parser.add_argument("--read-clients", type=int, default=4)
         parser.add_argument("--intake-clients", type=int, default=32)
