@@ -12,17 +12,16 @@ from laksana.common.timefmt import local_iso
 from laksana.complaints.models import Complaint, Event
 
 RELATED = ("category", "area", "area__parent", "agency", "region")
-# Boundaries are large JSON documents: decoding them would cost more than the whole query.
-HEAVY = (
-    "region__boundary",
-    "area__boundary",
-    "area__parent__boundary",
-    "category__attributes",
-    "category__description",
-    "description",
-    "attributes",
-    "rating_comment",
+# Just the columns the cards read (complaint_card, desk_card): a complaint row is wide and
+# boundaries are large JSON documents, and the hub renders every event through these.
+CARD = (
+    *("number", "status", "channel", "priority", "title", "lat", "lng", "is_confidential"),
+    *("submitted_at", "next_deadline", "disposed_at", "acknowledged_at"),
+    *RELATED,
+    *("category__name", "area__level", "area__name", "area__parent__name"),
+    *("agency__short_name", "agency__code", "region__timezone"),
 )
+EVENT = ("region", "complaint", "agency", "type", "to_status", "created_at", "data")
 
 
 def complaint_card(c: Complaint) -> dict:
@@ -73,15 +72,14 @@ def event_item(e: Event, card: dict, *, status: str | None = None) -> dict:
 
 def with_cards(complaints: QuerySet) -> QuerySet:
     """Complaints with what their cards show, in one query."""
-    return complaints.select_related(*RELATED).defer(*HEAVY)
+    return complaints.select_related(*RELATED).only(*CARD)
 
 
 def events_with_complaints(events: QuerySet) -> QuerySet:
     """Events with their complaints' cards, oldest first, in one query."""
-    related = [f"complaint__{name}" for name in RELATED]
     return (
-        events.select_related(*related)
-        .defer("text", *(f"complaint__{h}" for h in HEAVY))
+        events.select_related(*(f"complaint__{name}" for name in RELATED))
+        .only(*EVENT, *(f"complaint__{name}" for name in CARD))
         .order_by("id")
     )
 
