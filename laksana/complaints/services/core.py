@@ -176,16 +176,23 @@ def _text(value: str | None, *, field: str, required: bool = True) -> str:
     return value
 
 
-def _count(region_id: int, agency_id: int | None, status: str, delta: int) -> None:
-    key = agency_id or 0
-    updated = StatusCount.objects.filter(region_id=region_id, agency_key=key, status=status).update(
-        count=F("count") + delta
+def _counts(region_id: int, *changes: tuple[int | None, str, int]) -> list[tuple[str, list]]:
+    """The status counters' upsert for (agency, status, delta) changes, as (sql, params) for the
+    event's hot-row statement (live.services.record_event): these rows are as hot as the head."""
+    deltas: dict[tuple[int, str], int] = {}
+    for agency_id, status, delta in changes:
+        deltas[(agency_id or 0, status)] = deltas.get((agency_id or 0, status), 0) + delta
+    rows = sorted((key, status, n) for (key, status), n in deltas.items() if n)
+    if not rows:
+        return []
+    table = StatusCount._meta.db_table
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    sql = (
+        f"INSERT INTO {table} (region_id, agency_key, status, count) VALUES {values} "
+        f"ON CONFLICT (region_id, agency_key, status) DO UPDATE SET count = {table}.count + "
+        "excluded.count"
     )
-    if not updated:
-        row, _created = StatusCount.objects.get_or_create(
-            region_id=region_id, agency_key=key, status=status
-        )
-        StatusCount.objects.filter(pk=row.pk).update(count=F("count") + delta)
+    return [(sql, [p for key, status, n in rows for p in (region_id, key, status, n)])]
 
 
 def _actor_fields(actor: Actor) -> dict:
@@ -206,10 +213,12 @@ def _event(
     public=True,
     data=None,
     agency=None,
+    counts: list[tuple[str, list]] = (),
 ) -> Event:
-    # The live room's counters, in this transaction; it also locks the region's stream head first,
-    # so the region's event ids follow commit order (resumable streams, see laksana.live).
-    record_event(complaint, type=type, agency=agency, data=data)
+    # The live room's counters and the status counters (`counts`, from _counts), in this
+    # transaction and one statement; it locks the region's stream head first, so the region's
+    # event ids follow commit order (resumable streams, see laksana.live).
+    record_event(complaint, type=type, agency=agency, data=data, also=counts)
     event = Event.objects.create(
         region_id=complaint.region_id,
         complaint=complaint,
@@ -268,9 +277,11 @@ def _change(
     complaint.version += 1
     if "agency" in changes:
         complaint.agency_id = changes["agency"].id if changes["agency"] else None
-    if (old_status, old_agency) != (new_status, complaint.agency_id):
-        _count(complaint.region_id, old_agency, old_status, -1)
-        _count(complaint.region_id, complaint.agency_id, new_status, +1)
+    counts = _counts(
+        complaint.region_id,
+        (old_agency, old_status, -1),
+        (complaint.agency_id, new_status, +1),
+    )
     _event(
         complaint,
         actor=actor,
@@ -281,6 +292,7 @@ def _change(
         public=public,
         data=data,
         agency=event_agency,
+        counts=counts,
     )
     return complaint
 

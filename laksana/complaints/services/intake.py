@@ -37,7 +37,7 @@ from .core import (
     Citizen,
     System,
     _clean_text,
-    _count,
+    _counts,
     _event,
     hash_token,
 )
@@ -249,8 +249,6 @@ def _insert(*, seq, region, category, area, reporter, token, data, **fields) -> 
         type=Event.Type.SUBMITTED,
         to_status=S.SUBMITTED,
         data={"channel": fields["channel"], **data},
+        counts=_counts(region.id, (None, S.SUBMITTED, +1)),
     )
-    # Last, just before the commit: every submission updates this one counter row, and its lock
-    # is held from here to the end of the transaction.
-    _count(region.id, None, S.SUBMITTED, +1)
     return complaint
