@@ -1,13 +1,8 @@
 """The live room's counters: written by the lifecycle services inside each event's transaction.
 
-`record_event` is called by laksana.complaints.services.core._event just before the event row is
-inserted, so the counters are exactly as committed (a rolled-back transaction counts nothing) and
-the region's stream head is locked before the event id is allocated (see StreamHead).
-
-Every event-writing transaction of a region waits for the one holding the head, so what happens
-between taking the head and the commit is the region's throughput limit: the head, the counters
-and the caller's own counter rows are written in one statement (PostgreSQL) and the event right
-after it.
+`event_writes` gives laksana.complaints.services.core._event the writes it runs with each event
+row, so the counters are exactly as committed (a rolled-back transaction counts nothing) and the
+region's stream head is locked before the event id is allocated (see StreamHead).
 """
 
 import bisect
@@ -15,7 +10,7 @@ import math
 from collections import defaultdict
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from laksana.common import clock
 from laksana.conf import env
@@ -54,21 +49,16 @@ def _rating(type: str, data: dict | None) -> dict[str, int]:
     return {}
 
 
-def record_event(
-    complaint,
-    *,
-    type: str,
-    agency=None,
-    data: dict | None = None,
-    also: list[tuple[str, list]] = (),
-) -> None:
-    """Count one event of `complaint` (already changed) in today's counters of its region.
+def event_writes(
+    complaint, *, type: str, agency=None, data: dict | None = None
+) -> tuple[tuple[str, list], list[tuple[str, list]]]:
+    """The live room's writes for one event of `complaint` (already changed), as (sql, params):
+    the region's stream head, then today's counters. The caller runs them in the event's
+    transaction, the head before the event id is allocated (laksana.complaints.services.core).
 
-    Steps: lock the region's stream head (orders the region's event ids by commit); count the
-    event type for the agency (the event's agency, else the complaint's); for an acknowledgment or
-    a resolution add its duration since disposition to a histogram (and on-time acknowledgments);
-    for a rating add the stars. `also`: the caller's own (sql, params) writes of hot rows, run
-    after the head in the same statement.
+    Counted: the event type for the agency (the event's agency, else the complaint's); for an
+    acknowledgment or a resolution its duration since disposition in a histogram (and on-time
+    acknowledgments); for a rating the stars.
     """
     now = clock.now()
     region = complaint.region
@@ -77,39 +67,25 @@ def record_event(
     since = complaint.disposed_at
     seconds = (done - since).total_seconds() if done and since else None
     counts = {type: 1, **_durations(type, seconds), **_rating(type, data)}
-    _bump(region.id, now.astimezone(region.tz).date(), agency_id or 0, counts, list(also))
-
-
-def _bump(region_id: int, day: date, agency_key: int, counts: dict, also: list) -> None:
+    day, agency_key = now.astimezone(region.tz).date().isoformat(), agency_id or 0
     head, tally = StreamHead._meta.db_table, Tally._meta.db_table
     rows = sorted(counts.items())  # one lock order for every transaction: no deadlocks between us
     values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
-    params = [p for name, n in rows for p in (region_id, day.isoformat(), agency_key, name, n)]
-    head_sql = (
-        f"INSERT INTO {head} (region_id, events) VALUES (%s, 1) "
-        f"ON CONFLICT (region_id) DO UPDATE SET events = {head}.events + 1"
-    )
-    rest = [
+    return (
         (
-            f"INSERT INTO {tally} (region_id, day, agency_key, name, value) VALUES {values} "
-            "ON CONFLICT (region_id, day, agency_key, name) "
-            f"DO UPDATE SET value = {tally}.value + excluded.value",
-            params,
+            f"INSERT INTO {head} (region_id, events) VALUES (%s, 1) "
+            f"ON CONFLICT (region_id) DO UPDATE SET events = {head}.events + 1",
+            [region.id],
         ),
-        *also,
-    ]
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":  # SQLite: one writer at a time anyway
-            for sql, values_ in [(head_sql, [region_id]), *rest]:
-                cursor.execute(sql, values_)
-            return
-        # One round trip. The query reads the head's row, so the head is locked first; the other
-        # writes run after it (PostgreSQL completes unread data-modifying WITH clauses last).
-        clauses = ", ".join(f"w{i} AS ({sql})" for i, (sql, _values) in enumerate(rest))
-        cursor.execute(
-            f"WITH head AS ({head_sql} RETURNING region_id), {clauses} SELECT 1 FROM head",
-            [region_id, *(value for _sql, values_ in rest for value in values_)],
-        )
+        [
+            (
+                f"INSERT INTO {tally} (region_id, day, agency_key, name, value) VALUES {values} "
+                "ON CONFLICT (region_id, day, agency_key, name) "
+                f"DO UPDATE SET value = {tally}.value + excluded.value",
+                [p for name, n in rows for p in (region.id, day, agency_key, name, n)],
+            )
+        ],
+    )
 
 
 def tallies(region_id: int, start: date, end: date) -> dict[tuple[int, str], int]:

@@ -32,8 +32,20 @@ LANGUAGES = {code for code, _name in settings.LANGUAGES}
 CITIZEN, STAFF, SYSTEM = Notification.Audience.values
 
 
-def record(event: Event, complaint: Complaint, *, by_citizen: bool) -> list[Notification]:
-    """Write the outbox rows announcing `event`; their delivery is queued after commit."""
+def webhook_endpoints(region_id: int) -> list[WebhookEndpoint]:
+    """The region's active endpoints (read before the event is written: see record)."""
+    if "webhook" not in channels.available():
+        return []
+    return list(WebhookEndpoint.objects.filter(region_id=region_id, is_active=True))
+
+
+def record(
+    event: Event, complaint: Complaint, *, by_citizen: bool, endpoints: list[WebhookEndpoint]
+) -> list[Notification]:
+    """Write the outbox rows announcing `event`; their delivery is queued after commit.
+
+    `endpoints`: webhook_endpoints(region), read by the caller before it took the region's
+    stream head, so the query is not among what other transactions wait for."""
     now = clock.now()
     if now < timezone.now() - REPLAY_MARGIN:
         return []
@@ -42,7 +54,7 @@ def record(event: Event, complaint: Complaint, *, by_citizen: bool) -> list[Noti
         rows += _citizen(event, complaint)
     if event.type in STAFF_EVENTS:
         rows += _staff(event, complaint)
-    rows += _webhooks(event, complaint)
+    rows += _webhooks(event, complaint, endpoints)
     if not rows:
         return []
     for row in rows:
@@ -143,11 +155,9 @@ def _staff(event: Event, complaint: Complaint) -> list[Notification]:
     ]
 
 
-def _webhooks(event: Event, complaint: Complaint) -> list[Notification]:
-    if "webhook" not in channels.available():
-        return []
+def _webhooks(event: Event, complaint: Complaint, active: list) -> list[Notification]:
     endpoints = {}  # one delivery per URL, even if two endpoints name the same one
-    for e in WebhookEndpoint.objects.filter(region_id=complaint.region_id, is_active=True):
+    for e in active:
         if e.wants(event.type):
             endpoints.setdefault(e.url, e)
     if not endpoints:

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from laksana.common.errors import (
     ValidationFailed,
 )
 from laksana.live import bus
-from laksana.live.services import record_event
+from laksana.live.services import event_writes
 from laksana.notify import outbox
 from laksana.sla.services import deadlines
 
@@ -215,11 +215,8 @@ def _event(
     agency=None,
     counts: list[tuple[str, list]] = (),
 ) -> Event:
-    # The live room's counters and the status counters (`counts`, from _counts), in this
-    # transaction and one statement; it locks the region's stream head first, so the region's
-    # event ids follow commit order (resumable streams, see laksana.live).
-    record_event(complaint, type=type, agency=agency, data=data, also=counts)
-    event = Event.objects.create(
+    endpoints = outbox.webhook_endpoints(complaint.region_id)  # read before the hot rows
+    event = Event(
         region_id=complaint.region_id,
         complaint=complaint,
         type=type,
@@ -232,6 +229,10 @@ def _event(
         created_at=clock.now(),
         **_actor_fields(actor),
     )
+    # The live room's head and counters (laksana.live) and the status counters (`counts`, from
+    # _counts), with the event row.
+    head, writes = event_writes(complaint, type=type, agency=agency, data=data)
+    _insert_event(event, head, [*writes, *counts])
     message = {
         "id": event.id,
         "region": complaint.region_id,
@@ -243,8 +244,44 @@ def _event(
     }
     transaction.on_commit(lambda: bus.publish(message))
     # Notifications (notify): the outbox rows announcing this event commit or roll back with it.
-    outbox.record(event, complaint, by_citizen=isinstance(actor, Citizen))
+    outbox.record(event, complaint, by_citizen=isinstance(actor, Citizen), endpoints=endpoints)
     return event
+
+
+def _insert_event(event: Event, head: tuple[str, list], writes: list[tuple[str, list]]) -> None:
+    """Insert `event` after taking the region's stream head and running the other hot writes.
+
+    The head's row lock queues every event-writing transaction of the region until the holder
+    commits; taken before the event id is allocated, it keeps the region's event ids in commit
+    order (resumable streams, see laksana.live). What the holder does between taking it and its
+    commit bounds the region's throughput, so on PostgreSQL all of it is one statement: the
+    INSERT selects from the head's WITH clause (the head is locked before the id is drawn) and
+    the other writes run after it (PostgreSQL completes unread data-modifying WITH clauses last).
+    SQLite has one writer at a time anyway: the same steps one by one.
+    """
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            for sql, params in [head, *writes]:
+                cursor.execute(sql, params)
+        event.save(force_insert=True)
+        return
+    fields = [f for f in Event._meta.local_concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    # Each value cast to its column's type: nothing depends on how parameters are bound.
+    values = ", ".join(f"%s::{f.db_type(connection)}" for f in fields)
+    clauses = "".join(f", w{i} AS ({sql})" for i, (sql, _params) in enumerate(writes))
+    sql = (
+        f"WITH head AS ({head[0]} RETURNING region_id){clauses} "
+        f"INSERT INTO {qn(Event._meta.db_table)} ({columns}) SELECT {values} FROM head "
+        f"RETURNING {qn(Event._meta.pk.column)}"
+    )
+    params = [*head[1], *(p for _sql, ps in writes for p in ps)]
+    params += [f.get_db_prep_save(f.pre_save(event, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        event.pk = cursor.fetchone()[0]
+    event._state.adding, event._state.db = False, connection.alias
 
 
 def _change(
