@@ -378,9 +378,9 @@ class Bench:
                 for name, path in sc.peer_reads(size).items():
                     if name in slow:
                         continue  # measured once in the first run (see below)
-                    began = time.monotonic()
+                    asked = time.monotonic()
                     status, body = srv.get(port, path, cookie, timeout=PEER_TIMEOUT)
-                    took = time.monotonic() - began
+                    took = time.monotonic() - asked
                     if status != 200:
                         self.results.notes.append(f"helpdesk {name}: HTTP {status} {body[:200]!r}")
                         continue
