@@ -46,3 +46,23 @@ def after(qs: QuerySet, cursor: str | None, *, oldest_first: bool, field: str = 
 def split(rows: list, size: int) -> tuple[list, str | None]:
     """Rows fetched with one extra (size + 1) -> (the page, the cursor of the next page)."""
     return rows[:size], (encode(rows[size - 1]) if len(rows) > size else None)
+
+
+def page(
+    qs: QuerySet,
+    *,
+    region,
+    cursor: str | None,
+    size: int,
+    oldest_first: bool = False,
+    field: str = "cursor",
+) -> tuple[list[Complaint], str | None]:
+    """One page of `region`'s complaints after the cursor, and the next page's cursor.
+
+    Every row is given `region` (they all belong to it): local times, deadlines and URLs read a
+    row's region, which would otherwise be loaded again for each row, with its own calendar.
+    """
+    rows = list(after(qs, cursor, oldest_first=oldest_first, field=field)[: size + 1])
+    for row in rows:
+        row.region = region
+    return split(rows, size)

@@ -58,12 +58,13 @@ def staff_list(
     if q:
         q = q.strip()
         qs = qs.filter(Q(number__iexact=q) | Q(description__icontains=q) | Q(title__icontains=q))
-    qs = keyset.after(qs, cursor, oldest_first=oldest_first)
-    limit = max(1, min(int(limit), MAX_PAGE))
     # Only what a row shows (present.staff_row): a complaint row is wide (texts, JSON, a
     # dozen timestamps) and a kelurahan's boundary polygon is the bulk of an area row.
     qs = qs.select_related("category", "agency", "area").only(*LIST_COLUMNS)
-    rows = list(qs[: limit + 1])
-    for row in rows:  # every row is in the staff's region: reuse it, not one query per row
-        row.region = staff.region
-    return keyset.split(rows, limit)
+    return keyset.page(
+        qs,
+        region=staff.region,
+        cursor=cursor,
+        size=max(1, min(int(limit), MAX_PAGE)),
+        oldest_first=oldest_first,
+    )

@@ -71,3 +71,25 @@ def test_a_submission_inside_a_transaction_numbers_within_it(submit, tangerang):
         assert complaint.number.endswith(f"-{start + 1:06d}")
         transaction.set_rollback(True)
     assert Region.objects.get(pk=tangerang.pk).complaint_seq == start
+
+
+def test_a_console_list_costs_the_same_queries_for_one_row_as_for_a_full_page(
+    generated, operator, client
+):
+    """Each row shows the working time left before its deadline, counted in the region's
+    calendar: the rows share the staff's region, so the calendar is loaded once per page."""
+    client.force_login(operator.user)
+    url = f"/{operator.region.slug}/console/laporan/"
+    one = Complaint.objects.filter(region=operator.region).exclude(deadline_stage="").first()
+
+    def count(query: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url + query)
+        assert response.status_code == 200
+        return len(captured)
+
+    count("")  # the first request after signing in also writes the session
+    full = count("")
+    assert count(f"?q={one.number}") == full
+    # the newest (first page) are the ones still open, with a deadline (8 of these 120)
+    assert Complaint.objects.exclude(deadline_stage="").count() >= 5

@@ -59,6 +59,7 @@ def _list(request: HttpRequest, staff: Staff, queue: str | None) -> HttpResponse
             filters.status = fixed["status"]
         result = search.page(
             search.filtered(staff, filters),
+            region=staff.region,
             oldest_first=filters.oldest_first,
             cursor=request.GET.get("after"),
         )
