@@ -1,6 +1,7 @@
 """The wall's and desks' event streams, served by a real uvicorn process (see live.server)."""
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -156,3 +157,31 @@ def test_a_past_day_is_replayed_in_order_with_the_states_of_then(served, operato
         ("submitted", second.number, "submitted"),  # rejected only the next day
     ]
     assert events[3].event == "end" and events[3].data == {"events": 3}
+
+
+def _threads_of_server(base: str) -> int:
+    """Threads of the uvicorn process serving `base` (found by its --port argument)."""
+    port = base.rsplit(":", 1)[1]
+    for entry in Path("/proc").iterdir():
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"uvicorn" in b" ".join(argv) and port.encode() in argv:
+            status = (entry / "status").read_text()
+            return int(status.split("Threads:")[1].split()[0])
+    raise AssertionError(f"no uvicorn process on port {port}")
+
+
+def test_open_streams_do_not_each_keep_a_thread(operator):
+    """A room with many screens: each open stream must not hold a thread of the server (see
+    laksana.asgi), only a connection and a queue."""
+    cookie = session_cookie(operator.user)
+    with uvicorn() as base:
+        first = Server(base).stream(WALL, cookie=cookie).wait_connected()
+        before = _threads_of_server(base)
+        streams = [Server(base).stream(WALL, cookie=cookie).wait_connected() for _ in range(20)]
+        during = _threads_of_server(base)
+        for stream in [first, *streams]:
+            stream.close()
+    assert during < before + 5, f"{during - before} more threads for 20 more streams"
