@@ -1,6 +1,6 @@
 """The benchmark run: per data size, a throwaway PostgreSQL database filled by the generator,
-Laksana under uvicorn (2 workers, production settings), load from a separate process, then the
-peer on the same data size; figures collected over repeated runs."""
+Laksana under `laksana serve` (uvicorn, 2 workers, production settings), load from a separate
+process, then the peer on the same data size; figures collected over repeated runs."""
 
 import json
 import os
@@ -220,8 +220,10 @@ class Bench:
         )
         began = time.monotonic()
         self.intake_bodies = context["intake"]
-        command = [sys.executable, "-m", "uvicorn", "laksana.asgi:application", "--workers", "2"]
-        command += ["--host", "127.0.0.1", "--port", str(o.port), "--lifespan", "off"]
+        # As production serves it (README): `laksana serve`, uvicorn in 2 worker processes that
+        # each accept their own connections (laksana.common.serving).
+        command = [sys.executable, "-m", "laksana.cli", "serve", "--workers", "2"]
+        command += ["--host", "127.0.0.1", "--port", str(o.port)]
         command += ["--no-access-log", "--log-level", "warning"]
         server = srv.start(
             "laksana",
