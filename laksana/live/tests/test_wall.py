@@ -113,3 +113,22 @@ def test_the_liaison_acknowledges_a_disposition_once(
     assert again.status_code == 409 and again.json()["code"] == "already_acknowledged"
     elsewhere = client.post(url.replace("/PUPR/", "/DLH/"), **_bearer(operator.user))
     assert elsewhere.status_code == 404
+
+
+def test_the_slow_panels_are_computed_once_for_every_screen_then_anew(client, operator, submit):
+    """The map counts every open complaint of the region; screens reconnecting or opening within
+    SLOW_PANEL_SECONDS share one computation (the wall refetches these panels every 2 minutes)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    submit()
+    headers = _bearer(operator.user)
+    first = client.get(WALL, **headers).json()["panels"]["map"]
+    submit()
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(WALL, **headers).json()["panels"]["map"]
+    assert again == first
+    assert not [q for q in captured if "FLOOR" in q["sql"]]  # the map's query did not run
+    cache.clear()  # the half minute is over
+    assert client.get(WALL, **headers).json()["panels"]["map"]["open"] == first["open"] + 1
