@@ -31,21 +31,11 @@ from helpdesk.models import FollowUp, Queue, Ticket  # noqa: E402
 from psycopg.types.json import Jsonb  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
+from laksana.bench.sequences import reserve_ids  # noqa: E402  (Django alone: see its docstring)
+
 BATCH = 5000
 # helpdesk statuses: 1 open, 2 reopened, 3 resolved, 4 closed, 5 duplicate
 STATUSES = [(1, 22), (2, 2), (3, 8), (4, 64), (5, 4)]
-
-
-def reserve_ids(model, n: int) -> int:
-    """The first of n consecutive new primary keys, taken from the table's sequence."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence(%s, 'id'),"
-            " nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
-            [table, table, n],
-        )
-        return cursor.fetchone()[0] - n + 1
 
 
 def copy(model, objs: list) -> None:

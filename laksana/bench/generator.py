@@ -34,7 +34,8 @@ from laksana.complaints.services import hash_token
 from laksana.regions.models import Region
 
 from .lifecycle import CITIZEN, OPERATOR, Plan, Planner
-from .loading import bulk_session, reserve_ids, write_chunk
+from .loading import bulk_session, write_chunk
+from .sequences import reserve_ids
 
 CHUNK = 10_000
 # From this many complaints on (PostgreSQL), secondary indexes are dropped during the load and

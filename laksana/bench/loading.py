@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Max
+from django.db.models import F
 
 from laksana.complaints.models import StatusCount
 from laksana.regions.models import Region
@@ -25,20 +25,6 @@ def fast_session() -> None:
                 cursor.execute("SET session_replication_role = replica")
         except DatabaseError:  # not a superuser: keep the checks, just slower
             pass
-
-
-def reserve_ids(model, n: int) -> int:
-    """The first of n consecutive new primary keys, taken from the table's sequence."""
-    table = model._meta.db_table
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'),"
-                " nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
-                [table, table, n],
-            )
-            return cursor.fetchone()[0] - n + 1
-    return (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1
 
 
 @contextmanager

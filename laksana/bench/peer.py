@@ -41,7 +41,8 @@ def environment(base_env: dict, peers: Path, database_url: str) -> dict:
         **base_env,
         "HELPDESK_DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "helpdesk_settings",
-        "PYTHONPATH": str(peers),
+        # the repository too: the loader shares laksana.bench.sequences (Django alone)
+        "PYTHONPATH": f"{peers}:{peers.parent.parent}",
     }
 
 
