@@ -132,6 +132,14 @@ class Staff:
         )
 
 
+def staff_at(user: AbstractBaseUser | AnonymousUser, region_slug: str) -> Staff:
+    """The user's roles in the region a URL names: 404 for an unknown region and for a user with
+    no role there. Every staff page and API starts here."""
+    from laksana.regions.services import get_region
+
+    return staff_in(user, get_region(region_slug))
+
+
 def staff_in(user: AbstractBaseUser | AnonymousUser, region: Region) -> Staff:
     """The user's roles in the region; a user with none gets 404, as if the region's data did not
     exist for them (never tell an outsider what is there)."""

@@ -9,9 +9,8 @@ from datetime import date
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from laksana.agencies.services import Staff, staff_in
+from laksana.agencies.services import staff_at
 from laksana.common.auth import STAFF_AUTH
-from laksana.regions.services import get_region
 
 from . import queries, services
 from .present import staff_row, staff_view
@@ -36,10 +35,6 @@ router = Router(tags=["staff"], auth=STAFF_AUTH)
 BASE = "/regions/{slug}/staff/complaints"
 
 
-def _staff(request, slug: str) -> Staff:
-    return staff_in(request.auth, get_region(slug))
-
-
 class ListFilters(Schema):
     status: str | None = None
     agency: str | None = None
@@ -55,7 +50,7 @@ class ListFilters(Schema):
 
 @router.get(BASE, response=ComplaintPage, summary="List complaints (keyset-paginated)")
 def list_complaints(request, slug: str, filters: Query[ListFilters]):
-    staff = _staff(request, slug)
+    staff = staff_at(request.auth, slug)
     rows, next_cursor = queries.staff_list(
         staff,
         status=filters.status,
@@ -74,12 +69,12 @@ def list_complaints(request, slug: str, filters: Query[ListFilters]):
 
 @router.get(BASE + "/{number}", response=ComplaintStaff, summary="One complaint with its timeline")
 def complaint_detail(request, slug: str, number: str):
-    staff = _staff(request, slug)
+    staff = staff_at(request.auth, slug)
     return staff_view(staff, services.get_for_staff(staff, number))
 
 
 def _act(request, slug: str, number: str, action, **kwargs) -> dict:
-    staff = _staff(request, slug)
+    staff = staff_at(request.auth, slug)
     complaint = services.get_for_staff(staff, number)
     changed = action(staff=staff, complaint=complaint, **kwargs)
     changed.refresh_from_db()
@@ -114,7 +109,7 @@ def reject(request, slug: str, number: str, payload: ReasonIn):
     summary="Mark as duplicate of another complaint (operator)",
 )
 def merge(request, slug: str, number: str, payload: MergeIn):
-    staff = _staff(request, slug)
+    staff = staff_at(request.auth, slug)
     target = services.get_for_staff(staff, payload.duplicate_of)
     return _act(request, slug, number, services.merge, into=target, version=payload.version)
 
@@ -243,7 +238,7 @@ def privacy(request, slug: str, number: str, payload: PrivacyIn):
     summary="Attach a photo as evidence of the follow-up (agency)",
 )
 def evidence(request, slug: str, number: str, photo: UploadedFile = File(...)):
-    staff = _staff(request, slug)
+    staff = staff_at(request.auth, slug)
     complaint = services.get_for_staff(staff, number)
     attachment = services.add_photo(
         complaint=complaint, actor=staff, upload=photo, purpose="evidence"

@@ -7,10 +7,9 @@ outsiders), then calls one service function. Officers reach only their own tasks
 from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 
-from laksana.agencies.services import Staff, staff_in
+from laksana.agencies.services import Staff, staff_at
 from laksana.common.auth import STAFF_AUTH
 from laksana.complaints import services
-from laksana.regions.services import get_region
 
 from . import assignments as work
 from . import officers
@@ -33,13 +32,8 @@ router = Router(tags=["field officers"], auth=STAFF_AUTH)
 BASE = "/regions/{slug}/field"
 
 
-def caller(request, slug: str) -> Staff:
-    """The caller's roles in the region named by the path (404 for outsiders)."""
-    return staff_in(request.auth, get_region(slug))
-
-
 def _me(request, slug: str) -> tuple[Staff, officers.FieldOfficer]:
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     return staff, officers.officer_for(staff)
 
 
@@ -80,7 +74,7 @@ def location(request, slug: str, payload: PositionIn):
 
 @router.get(BASE + "/tasks", response=list[TaskOut], summary="My tasks, open ones first")
 def tasks(request, slug: str, state: Query[str] = "open"):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     qs = work.tasks_of(staff)
     if state == "open":
         qs = qs.filter(state__in=work.ACTIVE_STATES)
@@ -91,12 +85,12 @@ def tasks(request, slug: str, state: Query[str] = "open"):
 
 @router.get(BASE + "/tasks/{task_id}", response=TaskOut, summary="One of my tasks")
 def task(request, slug: str, task_id: int):
-    return task_view(work.get_task(caller(request, slug), task_id), for_officer=True)
+    return task_view(work.get_task(staff_at(request.auth, slug), task_id), for_officer=True)
 
 
 @router.post(BASE + "/tasks/{task_id}/start", response=TaskOut, summary="START: on my way")
 def start(request, slug: str, task_id: int):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     done = work.start(staff=staff, assignment=work.get_task(staff, task_id))
     return task_view(work.get_task(staff, done.pk), for_officer=True)
 
@@ -115,7 +109,7 @@ def check_in(
     accuracy: str = Form(""),
     photo: UploadedFile | None = File(None),
 ):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     result = work.check_in(
         staff=staff,
         assignment=work.get_task(staff, task_id),
@@ -144,7 +138,7 @@ def finish(
     notes: str = Form(""),
     photo: UploadedFile | None = File(None),
 ):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     work.finish(
         staff=staff,
         assignment=work.get_task(staff, task_id),
@@ -157,14 +151,14 @@ def finish(
 
 @router.post(BASE + "/tasks/{task_id}/unable", response=TaskOut, summary="Cannot do it (reason)")
 def unable(request, slug: str, task_id: int, payload: ReasonIn):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     work.unable(staff=staff, assignment=work.get_task(staff, task_id), reason=payload.reason)
     return task_view(work.get_task(staff, task_id), for_officer=True)
 
 
 @router.get(BASE + "/officers", response=list[OfficerOut], summary="Field officers I may see")
 def officer_list(request, slug: str):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     qs = officers.officers_visible_to(staff).prefetch_related("areas").order_by("agency", "id")
     return [officer_view(o, region=staff.region) for o in qs]
 
@@ -175,7 +169,7 @@ def officer_list(request, slug: str):
     summary="Set the areas an officer covers (agency admin, operator)",
 )
 def officer_areas(request, slug: str, officer_id: int, payload: AreasIn):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     officer = officers.get_officer(staff, officer_id)
     officers.set_areas(staff=staff, officer=officer, area_codes=payload.areas)
     return officer_view(officer, region=staff.region)
@@ -209,7 +203,7 @@ def complaint_field(staff: Staff, complaint) -> dict:
     summary="A complaint's field work: assignments and suggested officers",
 )
 def complaint_detail(request, slug: str, number: str):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     return complaint_field(staff, services.get_for_staff(staff, number))
 
 
@@ -219,7 +213,7 @@ def complaint_detail(request, slug: str, number: str):
     summary="Assign officers (the complaint's agency or the command center)",
 )
 def assign(request, slug: str, number: str, payload: AssignIn):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     complaint = services.get_for_staff(staff, number)
     chosen = officers.pick(staff.region, payload.officers)
     work.assign(
@@ -234,7 +228,7 @@ def assign(request, slug: str, number: str, payload: AssignIn):
     summary="Resolve with the officers' evidence once all field work is done (agency)",
 )
 def resolve(request, slug: str, number: str, payload: ResolveIn):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     complaint = services.get_for_staff(staff, number)
     resolved = work.resolve_with_evidence(
         staff=staff, complaint=complaint, response=payload.response

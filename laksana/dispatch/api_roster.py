@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from laksana.agencies.services import staff_at
 from laksana.common import clock
 from laksana.common.auth import STAFF_AUTH
 from laksana.common.errors import Forbidden
@@ -13,7 +14,6 @@ from laksana.common.timefmt import local_iso
 from laksana.regions.models import Region
 
 from . import roster
-from .api_field import caller
 from .present import desk_view, on_duty_view, period_view, report_view, shift_view
 from .report import duty_report
 from .schemas import (
@@ -49,7 +49,7 @@ def _aware(moment: datetime, region: Region) -> datetime:
 
 @router.get(BASE + "/desks", response=list[DeskOut], summary="Desks and squads of the region")
 def desk_list(request, slug: str):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     return [desk_view(d) for d in roster.desks(staff.region)]
 
 
@@ -59,7 +59,7 @@ def desk_list(request, slug: str):
     summary="Create the standard desks: operators, one per agency, squads (operator, admin)",
 )
 def standard_desks(request, slug: str):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     if not staff.has(*roster.PLANNERS):
         raise Forbidden(_("Hanya operator atau admin wilayah yang dapat menyiapkan meja piket."))
     return [desk_view(d) for d in roster.ensure_desks(staff.region)]
@@ -67,7 +67,7 @@ def standard_desks(request, slug: str):
 
 @router.get(BASE + "/shifts", response=list[ShiftOut], summary="Planned shifts (default: 7 days)")
 def shift_list(request, slug: str, days: Query[DaysQuery], desk: int | None = None):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     start, end = window(staff.region, days, ahead=6)
     qs = roster.shifts_between(staff.region, start, end)
     if desk:
@@ -77,7 +77,7 @@ def shift_list(request, slug: str, days: Query[DaysQuery], desk: int | None = No
 
 @router.post(BASE + "/shifts", response={201: ShiftOut}, summary="Plan a shift")
 def plan(request, slug: str, payload: ShiftIn):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     shift = roster.plan_shift(
         staff=staff,
         desk=roster.get_desk(staff, payload.desk),
@@ -90,7 +90,7 @@ def plan(request, slug: str, payload: ShiftIn):
 
 @router.delete(BASE + "/shifts/{shift_id}", response={204: None}, summary="Remove a future shift")
 def cancel(request, slug: str, shift_id: int):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     roster.cancel_shift(staff=staff, shift=roster.get_shift(staff, shift_id))
     return 204, None
 
@@ -101,7 +101,7 @@ def cancel(request, slug: str, shift_id: int):
     summary="When nobody is planned at a desk (default: today)",
 )
 def gaps(request, slug: str, desk_id: int, days: Query[DaysQuery]):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     start, end = window(staff.region, days)
     return [
         {"starts_at": local_iso(a, staff.region), "ends_at": local_iso(b, staff.region)}
@@ -111,27 +111,27 @@ def gaps(request, slug: str, desk_id: int, days: Query[DaysQuery]):
 
 @router.get(BASE + "/on-duty", response=OnDutyOut, summary="Who is on duty now")
 def on_duty(request, slug: str):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     return on_duty_view(roster.on_duty_now(staff.region), staff.region)
 
 
 @router.get(BASE + "/me", response=PeriodOut | None, summary="My open duty period, if any")
 def my_period(request, slug: str):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     period = roster.current_period(staff)
     return period_view(period, staff.region) if period else None
 
 
 @router.post(BASE + "/clock-in", response={201: PeriodOut}, summary="Clock in at a desk")
 def clock_in(request, slug: str, payload: ClockInIn):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     period = roster.clock_in(staff=staff, desk=roster.get_desk(staff, payload.desk))
     return 201, period_view(period, staff.region)
 
 
 @router.post(BASE + "/clock-out", response=PeriodOut, summary="Clock out")
 def clock_out(request, slug: str):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     return period_view(roster.clock_out(staff=staff), staff.region)
 
 
@@ -143,7 +143,7 @@ def clock_out(request, slug: str):
 def history(
     request, slug: str, days: Query[DaysQuery], user: int | None = None, desk: int | None = None
 ):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     start, end = window(staff.region, days, back=6)
     qs = roster.history(staff=staff, start=start, end=end, user_id=user, desk_id=desk)
     return [period_view(p, staff.region) for p in qs[:500]]
@@ -155,6 +155,6 @@ def history(
     summary="On duty now; acknowledgment and handling times per shift and person (leaders)",
 )
 def report(request, slug: str, days: Query[DaysQuery]):
-    staff = caller(request, slug)
+    staff = staff_at(request.auth, slug)
     start, end = window(staff.region, days, back=6)
     return report_view(duty_report(staff=staff, start=start, end=end), staff.region)

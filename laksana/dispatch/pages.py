@@ -14,9 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 
-from laksana.agencies.services import staff_in
+from laksana.agencies.services import staff_at
 from laksana.common.errors import DomainError, Forbidden, NotFound
-from laksana.regions.services import get_region
 
 
 def staff_page(view: Callable) -> Callable:
@@ -28,7 +27,7 @@ def staff_page(view: Callable) -> Callable:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
-            staff = staff_in(request.user, get_region(region_slug))
+            staff = staff_at(request.user, region_slug)
             timezone.activate(staff.region.tz)
             try:
                 return view(request, staff, *args, **kwargs)

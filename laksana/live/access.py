@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from laksana.agencies.models import Agency, Role
-from laksana.agencies.services import Staff, staff_in
+from laksana.agencies.services import Staff, staff_at
 from laksana.common.errors import Forbidden, NotFound
-from laksana.regions.services import get_region
 
 DESK_ROLES = (Role.AGENCY_ADMIN, Role.AGENCY_STAFF)
 ROOM_ROLES = (Role.OPERATOR, Role.REGION_ADMIN)
@@ -28,7 +27,7 @@ class Desk:
 
 
 def wall_staff(user, region_slug: str) -> Staff:
-    return staff_in(user, get_region(region_slug))
+    return staff_at(user, region_slug)
 
 
 def desk_staff(user, region_slug: str, agency_code: str) -> Desk:

@@ -6,12 +6,11 @@ people of other regions); anonymous callers get 401.
 
 from ninja import Router, Schema
 
-from laksana.agencies.services import staff_in
+from laksana.agencies.services import staff_at
 from laksana.common import clock
 from laksana.common.auth import STAFF_AUTH
 from laksana.common.timefmt import local_iso
 from laksana.complaints.services import get_for_staff
-from laksana.regions.services import get_region
 
 from .services import overdue_by_agency, overdue_counts, time_left
 
@@ -48,7 +47,7 @@ class TimeLeftOut(Schema):
     summary="Complaints past their deadline, per agency",
 )
 def overdue(request, slug: str):
-    staff = staff_in(request.auth, get_region(slug))
+    staff = staff_at(request.auth, slug)
     now = clock.now()
     return {
         "region": staff.region.slug,
@@ -64,7 +63,7 @@ def overdue(request, slug: str):
     summary="A complaint's current deadline and working time left (204: none applies)",
 )
 def complaint_time_left(request, slug: str, number: str):
-    staff = staff_in(request.auth, get_region(slug))
+    staff = staff_at(request.auth, slug)
     complaint = get_for_staff(staff, number)
     left = time_left(complaint)
     if left is None:
