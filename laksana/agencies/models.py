@@ -41,6 +41,11 @@ class Category(models.Model):
     needs_photo_to_resolve = models.BooleanField(
         default=False, help_text="Field work: resolving needs a photo as evidence."
     )
+    is_emergency = models.BooleanField(
+        default=False,
+        help_text="Danger to life or property (fire, rescue): citizens are sent to the emergency "
+        "number first, and the wall flags such complaints at once.",
+    )
     # Open311 service definition attributes: [{code, variable, datatype, required, description,
     # order, values: [{key, name}]}]
     attributes = models.JSONField(default=list, blank=True)

@@ -249,7 +249,15 @@ class Attachment(models.Model):
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE)
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+
+    class Stage(models.TextChoices):
+        """When a field officer took an evidence photo; blank for every other photo."""
+
+        BEFORE = "before", _("Sebelum ditangani")
+        AFTER = "after", _("Sesudah ditangani")
+
     purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.REPORT)
+    stage = models.CharField(max_length=8, choices=Stage.choices, blank=True)
     file = models.FileField(upload_to=attachment_path)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()

@@ -2,9 +2,12 @@
 
 import re
 
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .models import Complaint, Event
+from laksana.regions.models import Region
+
+from .models import Complaint, Event, Status
 
 # 16-digit NIK (optionally grouped), e-mail addresses, and Indonesian phone numbers (08…, +62…).
 _NIK = re.compile(r"(?<!\d)(?:\d[ .-]?){15}\d(?!\d)")
@@ -45,5 +48,26 @@ def public_actor(event: Event) -> str:
     return _("Ruang Kendali")
 
 
+def published(region: Region) -> Q:
+    """The one rule for which of a region's complaints the public may see, on every surface (the
+    portal's pages and map, the JSON API, Open311): never a confidential one; and, as LAPOR!
+    does, only once an operator has looked at it: verified, or noted as an aspiration (which
+    skips verification). A region may choose to publish at once. Until then only the reporter
+    sees it, through the secret tracking link."""
+    rule = Q(is_confidential=False)
+    if not region.publish_before_verification:
+        rule &= Q(verified_at__isnull=False) | Q(status=Status.NOTED)
+    return rule
+
+
+def public_complaints(region: Region) -> QuerySet:
+    return Complaint.objects.filter(region=region).filter(published(region))
+
+
 def is_public(complaint: Complaint) -> bool:
-    return not complaint.is_confidential
+    """`published` for one complaint already loaded."""
+    if complaint.is_confidential:
+        return False
+    if complaint.region.publish_before_verification:
+        return True
+    return complaint.verified_at is not None or complaint.status == Status.NOTED

@@ -16,7 +16,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from laksana.common import clock
-from laksana.complaints.models import OPEN_STATUSES, Complaint
+from laksana.complaints.models import OPEN_STATUSES
+from laksana.complaints.privacy import public_complaints
 from laksana.regions.models import Region
 
 from .errors import Open311Error, not_a_date
@@ -34,8 +35,9 @@ class Page:
 
 
 def public_requests(region: Region) -> QuerySet:
-    """Every complaint of the region the public may see: confidential ones do not exist here."""
-    return Complaint.objects.filter(region=region, is_confidential=False)
+    """Every complaint of the region the public may see (complaints.privacy.published): the
+    others do not exist here."""
+    return public_complaints(region)
 
 
 def parse_datetime(value: str, region: Region) -> datetime | None:

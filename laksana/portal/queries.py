@@ -15,7 +15,7 @@ from shapely.geometry import mapping, shape
 
 from laksana.agencies.models import Category
 from laksana.common import clock
-from laksana.complaints import keyset
+from laksana.complaints import keyset, privacy
 from laksana.complaints.models import Complaint, StatusCount
 from laksana.complaints.privacy import mask, reporter_label
 from laksana.regions.models import Area, Region
@@ -86,7 +86,7 @@ def headline(region: Region) -> Headline:
 
 def public_complaints(region: Region) -> QuerySet:
     return (
-        Complaint.objects.filter(region=region, is_confidential=False)
+        privacy.public_complaints(region)
         .select_related("category", "area__parent", "reporter")
         .order_by("-submitted_at", "-id")
     )

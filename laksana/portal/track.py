@@ -19,6 +19,7 @@ from laksana.common.errors import DomainError
 from laksana.complaints import services
 from laksana.complaints.models import Complaint, Event, Status
 from laksana.complaints.present import public_view
+from laksana.complaints.privacy import is_public
 from laksana.regions.models import Region
 
 from . import queries, wording
@@ -174,6 +175,7 @@ def _track_context(region: Region, complaint: Complaint, forms: dict, here: str)
         "c": view,
         "complaint": complaint,
         "here": here,
+        "published": is_public(complaint),
         "explanation": wording.explain(complaint.status, view["agency"]),
         "deadline": complaint.next_deadline,
         "question": question.text if question else "",

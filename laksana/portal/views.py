@@ -9,8 +9,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from laksana.common.errors import ValidationFailed
-from laksana.complaints.models import Complaint
 from laksana.complaints.present import public_view
+from laksana.complaints.privacy import public_complaints
 from laksana.regions.models import Region
 
 from . import queries, wording
@@ -88,8 +88,9 @@ def complaint_list(request: HttpRequest, region: Region) -> HttpResponse:
 @region_page
 def complaint_detail(request: HttpRequest, region: Region, number: str) -> HttpResponse:
     complaint = (
-        Complaint.objects.select_related("region", "category", "agency", "area__parent", "reporter")
-        .filter(region=region, number=number, is_confidential=False)
+        public_complaints(region)
+        .select_related("region", "category", "agency", "area__parent", "reporter")
+        .filter(number=number)
         .first()
     )
     if complaint is None:

@@ -21,6 +21,17 @@ class Region(models.Model):
     center_lat = models.FloatField(null=True, blank=True)
     center_lng = models.FloatField(null=True, blank=True)
     population = models.PositiveIntegerField(null=True, blank=True)
+    # LAPOR! practice: a complaint reaches the public only after an operator verified it. A
+    # region may choose to publish every complaint at once (confidential ones never).
+    publish_before_verification = models.BooleanField(
+        default=False,
+        help_text="Show complaints publicly as soon as they are sent, before verification.",
+    )
+    emergency_number = models.CharField(
+        max_length=16,
+        default="112",
+        help_text="The number citizens call in an emergency (shown before emergency categories).",
+    )
     # Last tracking sequence handed out; bumped with a conditional UPDATE under the row lock.
     complaint_seq = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -58,3 +58,12 @@ def agency_key(tangerang):
 @pytest.fixture
 def contoh_key(contoh):
     return create_key(region=contoh, name="Aplikasi Contoh", rate_limit=10_000)[1]
+
+
+@pytest.fixture
+def publish_at_once(tangerang, contoh):
+    """Both regions publish complaints before verification (a region setting), so tests of
+    Open311's filters can read requests in every state; publication has its own tests."""
+    for region in (tangerang, contoh):
+        region.publish_before_verification = True
+        region.save(update_fields=["publish_before_verification"])

@@ -28,7 +28,7 @@ if not hasattr(itertools, "ifilter"):
 import three  # noqa: E402
 from georeport import GeoReport  # noqa: E402
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("publish_at_once")]
 
 
 @pytest.fixture(scope="module", autouse=True)

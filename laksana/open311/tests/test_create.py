@@ -16,7 +16,7 @@ from laksana.open311.tests.helpers import (
 )
 from laksana.testing.personas import IN_CONTOH, IN_TANGERANG
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("publish_at_once")]
 
 SUKARASA = "36.71.01.1001"  # Kelurahan Sukarasa, Kecamatan Tangerang
 

@@ -13,7 +13,7 @@ from laksana.complaints.tests.images import jpeg_bytes
 from laksana.open311.tests.helpers import TNG, both, descriptions, validate
 from laksana.testing.personas import IN_CONTOH
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("publish_at_once")]
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # 10:00 WIB
 

@@ -32,3 +32,12 @@ def regions_after_flush(django_db_blocker):
     with django_db_blocker.unblock():
         ensure_region(TANGERANG_DIR)
         ensure_region(CONTOH_DIR)
+
+
+@pytest.fixture
+def publish_at_once(tangerang, contoh):
+    """Both regions publish complaints before verification (a region setting), for tests of
+    public pages that are about something else; publication has its own tests."""
+    for region in (tangerang, contoh):
+        region.publish_before_verification = True
+        region.save(update_fields=["publish_before_verification"])

@@ -13,6 +13,7 @@ from django.db import connections
 from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
+from laksana.complaints import services
 from laksana.complaints.models import Complaint
 from laksana.testing.browser import launch_chromium
 
@@ -121,8 +122,11 @@ def test_report_with_a_photo_and_a_map_tap_then_track_rate_and_reopen(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_switch_language_browse_public_pages_and_track_by_number(page, live_server, submit):
+def test_switch_language_browse_public_pages_and_track_by_number(
+    page, live_server, submit, operator
+):
     complaint, _token = submit()
+    services.verify(staff=operator, complaint=complaint)  # public only once verified
     page.goto(f"{live_server.url}/kota-tangerang/")
     expect(page.get_by_role("link", name="Buat laporan")).to_be_visible()
     _no_horizontal_scroll(page)

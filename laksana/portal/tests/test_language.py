@@ -14,6 +14,7 @@ def test_indonesian_is_the_default_even_for_an_english_browser(client, tangerang
     assert '<html lang="id">' in html and "Buat laporan" in html
 
 
+@pytest.mark.usefixtures("publish_at_once")
 def test_the_switch_turns_every_page_english_and_is_remembered(client, submit):
     complaint, token = submit()
     switched = client.post("/i18n/setlang/", {"language": "en", "next": "/kota-tangerang/"})

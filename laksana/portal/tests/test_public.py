@@ -49,6 +49,7 @@ def test_home_shows_what_to_report_and_the_headline_numbers(
     assert html.count('class="card complaint"') == 3  # the confidential one is not listed
 
 
+@pytest.mark.usefixtures("publish_at_once")
 def test_list_filters_by_category_kecamatan_status_and_period(client, submit, operator):
     with time_machine.travel(datetime(2026, 3, 1, 9, tzinfo=WIB), tick=False) as clock:
         old, _t = submit(category_code="SAMPAH", description="Sampah di pasar tidak diangkut.")
@@ -72,6 +73,7 @@ def test_list_filters_by_category_kecamatan_status_and_period(client, submit, op
     assert set(re.findall(r"TNG-\d{4}-\d{6}", bad.content.decode())) == {old.number}
 
 
+@pytest.mark.usefixtures("publish_at_once")
 def test_list_pages_by_keyset_without_repeats_even_at_the_same_second(client, submit, monkeypatch):
     monkeypatch.setattr(queries, "PAGE_SIZE", 2)
     with time_machine.travel(datetime(2026, 3, 1, 9, tzinfo=WIB), tick=False):
@@ -86,6 +88,7 @@ def test_list_pages_by_keyset_without_repeats_even_at_the_same_second(client, su
     assert client.get("/kota-tangerang/laporan/?sebelum=rusak").status_code == 200
 
 
+@pytest.mark.usefixtures("publish_at_once")
 def test_public_page_masks_personal_numbers_and_hides_anonymous_names(client, submit):
     named, _t = submit(
         description="Jalan rusak. NIK 3671012345678901, e-mail siti@contoh.id, hp 081234567890."
@@ -108,10 +111,12 @@ def visitor(request, client, operator, other_operator):
     return client
 
 
-def test_no_one_sees_confidential_or_foreign_complaints_on_public_pages(visitor, submit, contoh):
-    public, _t = submit()
-    secret, _t = submit(is_confidential=True)
-    foreign = helpers.foreign(contoh).complaint
+def test_no_one_sees_confidential_or_foreign_complaints_on_public_pages(
+    visitor, submit, contoh, operator, other_operator
+):
+    public = services.verify(staff=operator, complaint=submit()[0])
+    secret = services.verify(staff=operator, complaint=submit(is_confidential=True)[0])
+    foreign = services.verify(staff=other_operator, complaint=helpers.foreign(contoh).complaint)
     assert visitor.get(f"/kota-tangerang/laporan/{public.number}/").status_code == 200
     assert visitor.get(f"/kota-tangerang/laporan/{secret.number}/").status_code == 404
     assert visitor.get(f"/kota-tangerang/laporan/{foreign.number}/").status_code == 404
