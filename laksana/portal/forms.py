@@ -9,10 +9,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from laksana.common.errors import DomainError
+from laksana.common.errors import DomainError, ValidationFailed
 from laksana.complaints.models import Kind, Status
 from laksana.complaints.photos import clean_image
-from laksana.complaints.services import MAX_DESCRIPTION, MAX_REPORT_PHOTOS, MAX_TEXT
+from laksana.complaints.services import (
+    MAX_DESCRIPTION,
+    MAX_REPORT_PHOTOS,
+    MAX_TEXT,
+    check_submission,
+)
 from laksana.regions.models import Region
 
 from . import queries
@@ -214,7 +219,30 @@ class ReportForm(forms.Form):
             self.add_error(
                 "kelurahan", _("Kelurahan ini tidak berada di kecamatan yang Anda pilih.")
             )
+        if self.errors:
+            self._add_every_service_error()
         return data
+
+    def _add_every_service_error(self) -> None:
+        """The form's own checks failed: ask the service about the rest too, so the citizen sees
+        every error at once instead of one round each (an empty description, then the place)."""
+        data = self.cleaned_data
+        try:
+            check_submission(
+                region=self.region,
+                kind=data.get("kind") or Kind.COMPLAINT,
+                category_code=data.get("category") or "",
+                description=data.get("description") or "",
+                lat=data.get("lat"),
+                lng=data.get("lng"),
+                area_code=data.get("kelurahan") or data.get("kecamatan") or None,
+                address=data.get("address") or "",
+                reporter_name=data.get("name") or "",
+                phone=data.get("phone") or "",
+                email=data.get("email") or "",
+            )
+        except ValidationFailed as exc:
+            self.add_service_errors(exc, skip_fields_in_error=True)
 
     def submission(self) -> dict:
         """The keyword arguments of services.submit for this (valid) form."""
@@ -236,8 +264,9 @@ class ReportForm(forms.Form):
             "idempotency_key": data["idempotency_key"] or None,
         }
 
-    def add_service_errors(self, error: DomainError) -> None:
-        """Put the service's messages next to the fields they are about."""
+    def add_service_errors(self, error: DomainError, *, skip_fields_in_error: bool = False) -> None:
+        """Put the service's messages next to the fields they are about (not on a field that
+        already shows the form's own error, with `skip_fields_in_error`)."""
         for name, text in (error.fields or {"__all__": error.detail}).items():
             message = text or error.detail
             target = SERVICE_FIELDS.get(name, name)
@@ -245,6 +274,8 @@ class ReportForm(forms.Form):
                 target = "kelurahan" if self.cleaned_data.get("kelurahan") else "kecamatan"
             if target not in self.fields:
                 target = None
+            if skip_fields_in_error and (target is None or target in self.errors):
+                continue
             if message and message not in self.errors.get(target or "__all__", []):
                 self.add_error(target, str(message))
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from laksana.agencies.models import Category
 from laksana.agencies.services import get_category
 from laksana.common import clock
 from laksana.common.errors import (
@@ -63,7 +64,20 @@ class Submitted:
     created: bool
 
 
-def submit(
+@dataclass
+class Checked:
+    """A submission's fields after check_submission: cleaned, with the category and area found."""
+
+    category: Category
+    area: Area | None
+    description: str
+    address: str
+    reporter_name: str
+    phone: str
+    email: str
+
+
+def check_submission(
     *,
     region: Region,
     category_code: str,
@@ -76,20 +90,15 @@ def submit(
     reporter_name: str = "",
     phone: str = "",
     email: str = "",
-    is_anonymous: bool = False,
-    is_confidential: bool = False,
-    channel: str = Channel.WEB,
     idempotency_key: str | None = None,
-    source: str = "",
-    attributes: dict | None = None,
-    data: dict | None = None,
-) -> Submitted:
-    """Take in one complaint from any channel.
+) -> Checked:
+    """Check every field of a submission and raise one ValidationFailed naming all that are
+    wrong. Stores nothing: forms call it to show every error at once, even when their own checks
+    already failed.
 
-    Steps: validate every field (collecting all errors at once); resolve the category and the area
-    (from coordinates: point in kelurahan; else a chosen area code); return the earlier complaint
-    when the same idempotency key was already used; else number it, store it with its reporter,
-    count it and write the `submitted` event.
+    Steps: clean and bound the texts; the phone and e-mail shapes; the kind; the category (active,
+    public); the place (coordinates: point in kelurahan; else a chosen area code); a complaint
+    (pengaduan) must say where.
     """
     errors: dict[str, str] = {}
     description = _clean_text(
@@ -128,6 +137,57 @@ def submit(
         raise ValidationFailed(
             _("Periksa kembali isian laporan."), code="validation_error", fields=errors
         )
+    return Checked(category, area, description, address, reporter_name, phone, email)
+
+
+def submit(
+    *,
+    region: Region,
+    category_code: str,
+    description: str,
+    kind: str = Kind.COMPLAINT,
+    lat: float | None = None,
+    lng: float | None = None,
+    area_code: str | None = None,
+    address: str = "",
+    reporter_name: str = "",
+    phone: str = "",
+    email: str = "",
+    is_anonymous: bool = False,
+    is_confidential: bool = False,
+    channel: str = Channel.WEB,
+    idempotency_key: str | None = None,
+    source: str = "",
+    attributes: dict | None = None,
+    data: dict | None = None,
+) -> Submitted:
+    """Take in one complaint from any channel.
+
+    Steps: validate every field (check_submission: all errors at once); return the earlier
+    complaint when the same idempotency key was already used; else number it, store it with its
+    reporter, count it and write the `submitted` event.
+    """
+    checked = check_submission(
+        region=region,
+        category_code=category_code,
+        description=description,
+        kind=kind,
+        lat=lat,
+        lng=lng,
+        area_code=area_code,
+        address=address,
+        reporter_name=reporter_name,
+        phone=phone,
+        email=email,
+        idempotency_key=idempotency_key,
+    )
+    category, area, description = checked.category, checked.area, checked.description
+    address, reporter_name, phone, email = (
+        checked.address,
+        checked.reporter_name,
+        checked.phone,
+        checked.email,
+    )
 
     if idempotency_key:
         earlier = Complaint.objects.filter(region=region, idempotency_key=idempotency_key).first()

@@ -159,3 +159,29 @@ def test_field_errors_are_tied_to_their_inputs_for_screen_readers(client, tanger
     assert 'aria-describedby="id_description_helptext id_description_error"' in html
     # Entries of the summary link to the fields they are about.
     assert '<a href="#id_description">' in html
+
+
+def test_every_error_is_shown_at_once_not_one_round_each(client, tangerang):
+    """An empty description (the form's check) and a missing place and a bad e-mail (the
+    service's checks) come back together, and nothing is stored."""
+    before = stored()
+    data = report_data(description="", lat="", lng="", email="bukan-email", phone="12")
+    response = client.post(URL, data)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Wajib diisi." in field_error(html, "id_description")
+    assert "Tentukan lokasi" in html
+    assert "Alamat e-mail tidak valid." in field_error(html, "id_email")
+    assert "Nomor telepon tidak valid" in field_error(html, "id_phone")
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
+    assert summary.count("<li>") == 4
+    assert stored() == before
+
+
+def test_a_field_with_its_own_error_does_not_get_the_service_error_twice(client, tangerang):
+    response = client.post(URL, report_data(description="", category="HILANG", lat="x"))
+    html = response.content.decode()
+    assert field_error(html, "id_category").count("Kategori") == 1
+    location = re.search(r'id="location_error">(.*?)</ul>', html, re.S).group(1)
+    assert location.count("<li>") == 1 and "Titik lokasi tidak terbaca" in location
+    assert "Tentukan lokasi" not in html
