@@ -83,7 +83,9 @@ def reopen(request, token: str, payload: ReopenIn):
 
 
 @router.post(
-    "/track/{token}/rate", response=ComplaintPublic, summary="Rate the follow-up (1–5), once"
+    "/track/{token}/rate",
+    response=ComplaintPublic,
+    summary="Rate the follow-up (1–5), once per outcome (again after a reopen)",
 )
 def rate(request, token: str, payload: RateIn):
     if not 1 <= payload.rating <= 5:

@@ -72,6 +72,7 @@ def public_view(complaint: Complaint) -> dict:
                 "label": labels[e.type],
                 "actor": str(public_actor(e)),
                 "text": mask(e.text),
+                "rating": (e.data or {}).get("rating") if e.type == Event.Type.RATED else None,
             }
             for e in events
         ],

@@ -39,11 +39,15 @@ class EventPublic(Out):
     label: str
     actor: str
     text: str
+    rating: int | None = None  # the stars of a `rated` event: every rating stays in the timeline
 
 
 class PhotoOut(Out):
     url: str
     purpose: str
+    stage: str = ""  # evidence by a field officer: "before" or "after" the work
+    label: str = ""  # who took it, in words (the citizen, a field officer before/after, ...)
+    at: str | None = None  # when it was added, in the region's time
 
 
 class ComplaintPublic(Out):

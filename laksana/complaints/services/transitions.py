@@ -280,13 +280,19 @@ def reopen(*, complaint: Complaint, reason: str) -> Complaint:
                 _("Batas waktu membuka kembali (10 hari kerja setelah selesai) sudah lewat."),
                 code="reopen_expired",
             )
+        # The rating was of the outcome now disputed: the citizen rates the next one again. The
+        # old rating stays in its `rated` event (and in this one's data): the history is kept.
+        previous = {"previous_rating": c.rating} if c.rating is not None else {}
         return _change(
             c,
             actor=Citizen(),
             type=Event.Type.REOPENED,
             to_status=S.IN_PROGRESS,
             text=_text(reason, field="reason"),
+            data=previous or None,
             resolved_at=None,
+            rating=None,
+            rating_comment="",
         )
 
 
@@ -317,7 +323,8 @@ def close(
 
 
 def rate(*, complaint: Complaint, rating: int, comment: str = "") -> Complaint:
-    """The citizen rates the follow-up, once, after it is resolved or closed."""
+    """The citizen rates the follow-up after it is resolved or closed: once per outcome (a
+    reopen clears the rating, so the next outcome is rated again; every rating is an event)."""
     with _editing(complaint, None) as c:
         _require_state(c, (S.RESOLVED, S.CLOSED), _("dinilai"))
         if c.rating is not None:

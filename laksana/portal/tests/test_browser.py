@@ -118,7 +118,18 @@ def test_report_with_a_photo_and_a_map_tap_then_track_rate_and_reopen(
     expect(page.locator(".status-box")).to_contain_text("Ditindaklanjuti")
     shot(page, "6-reopened")
     complaint.refresh_from_db()
-    assert (complaint.status, complaint.rating) == ("in_progress", 4)
+    assert (complaint.status, complaint.rating) == ("in_progress", None)
+
+    # The agency fixes it again: the citizen rates the new outcome; the first rating stays.
+    services.resolve(staff=pupr, complaint=complaint, response="Ditambal ulang dengan aspal.")
+    page.reload()
+    page.get_by_label("5 — sangat baik").check()
+    page.get_by_role("button", name="Kirim nilai").click()
+    expect(page.get_by_text("Terima kasih atas penilaian Anda.")).to_be_visible()
+    expect(page.locator(".timeline")).to_contain_text("Nilai 4 dari 5")
+    expect(page.locator(".timeline")).to_contain_text("Nilai 5 dari 5")
+    expect(page.locator(".facts")).to_contain_text("5 / 5")
+    shot(page, "6b-rated-again")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -149,5 +160,5 @@ def test_switch_language_browse_public_pages_and_track_by_number(
     shot(page, "11-lookup-english")
     page.get_by_role("button", name="Track").click()
     expect(page.locator("h1")).to_contain_text(complaint.number)
-    expect(page.locator(".status-box")).to_contain_text("Received")
+    expect(page.locator(".status-box")).to_contain_text("Verified")
     shot(page, "12-track-by-number-english")

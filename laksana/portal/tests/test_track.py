@@ -169,3 +169,32 @@ def test_look_ups_are_rate_limited(client, submit, settings):
     assert codes == [404, 404, 429]
     good = client.post("/kota-tangerang/lacak/", {**data, "contact": "081234567890"})
     assert good.status_code == 429 and "Terlalu banyak percobaan" in good.content.decode()
+
+
+def test_after_a_reopen_the_citizen_rates_the_new_outcome_and_both_ratings_stay(
+    client, submit, operator, pupr, media_root
+):
+    complaint, token = submit()
+    resolve(complaint, operator=operator, pupr=pupr)
+    client.post(_track(token), {"action": "rate", "rate-rating": "2", "rate-comment": "Asal"})
+    client.post(_track(token), {"action": "reopen", "reopen-reason": "Lubangnya muncul lagi."})
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.rating, complaint.rating_comment) == (
+        "in_progress",
+        None,
+        "",
+    )
+    assert "Beri nilai penanganan" not in client.get(_track(token)).content.decode()
+
+    services.resolve(staff=pupr, complaint=complaint, response="Ditambal ulang dengan aspal.")
+    assert "Beri nilai penanganan" in client.get(_track(token)).content.decode()
+    ok = client.post(_track(token), {"action": "rate", "rate-rating": "5", "rate-comment": "Bagus"})
+    assert ok.status_code == 302
+    complaint.refresh_from_db()
+    assert (complaint.rating, complaint.rating_comment) == (5, "Bagus")  # the latest counts
+    rated = complaint.events.filter(type=Event.Type.RATED).order_by("id")
+    assert [e.data["rating"] for e in rated] == [2, 5]
+    assert complaint.events.get(type=Event.Type.REOPENED).data == {"previous_rating": 2}
+    page = client.get(_track(token)).content.decode()
+    assert "Nilai 2 dari 5" in page and "Nilai 5 dari 5" in page  # the history, on the page
+    assert client.get(f"/api/v1/track/{token}").json()["rating"] == 5
