@@ -99,16 +99,24 @@ def _payload(event: Event, complaint: Complaint) -> dict:
     }
 
 
+def citizen_contacts(region_id: int, *, email: str, phone: str) -> list[tuple[str, str]]:
+    """(channel, recipient) for each contact a citizen gave that a configured channel reaches:
+    what they are sent, and so all the portal may promise them. Channels are configured for the
+    whole installation today; `region_id` is where a per-region choice would come in."""
+    contacts = []
+    if email and "email" in channels.available():
+        contacts.append(("email", email))
+    phone_channel = next((c for c in PHONE_CHANNELS if c in channels.available()), None)
+    if phone and phone_channel:
+        contacts.append((phone_channel, phone))
+    return contacts
+
+
 def _citizen(event: Event, complaint: Complaint) -> list[Notification]:
     reporter = complaint.reporter
     if reporter is None:
         return []
-    contacts = []
-    if reporter.email and "email" in channels.available():
-        contacts.append(("email", reporter.email))
-    phone_channel = next((c for c in PHONE_CHANNELS if c in channels.available()), None)
-    if reporter.phone and phone_channel:
-        contacts.append((phone_channel, reporter.phone))
+    contacts = citizen_contacts(complaint.region_id, email=reporter.email, phone=reporter.phone)
     if not contacts:
         return []
     language = _citizen_language(event, complaint)

@@ -18,6 +18,7 @@ from laksana.complaints.services import (
     MAX_TEXT,
     check_submission,
 )
+from laksana.notify import outbox
 from laksana.regions.models import Region
 
 from . import queries
@@ -74,6 +75,20 @@ class PhotosField(forms.FileField):
         if errors:
             raise ValidationError(errors)
         return files
+
+
+def _contact_help(region: Region) -> str:
+    """What a phone number or an e-mail address is good for here: tracking always; updates only
+    through a channel the installation really has (notify.outbox decides what is sent)."""
+    reached = {c for c, _r in outbox.citizen_contacts(region.id, email="e", phone="p")}
+    track = _("Isi nomor HP atau e-mail agar Anda dapat melacak laporan dengan nomornya.")
+    if reached - {"email"} and "email" in reached:
+        return track + " " + _("Kabar perkembangan dikirim ke nomor HP dan e-mail Anda.")
+    if "email" in reached:
+        return track + " " + _("Kabar perkembangan dikirim lewat e-mail (belum lewat SMS).")
+    if reached:
+        return track + " " + _("Kabar perkembangan dikirim ke nomor HP Anda.")
+    return track
 
 
 class ReportForm(forms.Form):
@@ -153,10 +168,6 @@ class ReportForm(forms.Form):
     )
     email = forms.CharField(
         label=gettext_lazy("E-mail (boleh dikosongkan)"),
-        help_text=gettext_lazy(
-            "Isi nomor HP atau e-mail agar Anda dapat melacak laporan dengan nomornya "
-            "dan menerima kabar perkembangan."
-        ),
         required=False,
         widget=forms.TextInput(attrs={"type": "email", "autocomplete": "email", "maxlength": 254}),
     )
@@ -197,6 +208,7 @@ class ReportForm(forms.Form):
             else:
                 choices.extend(options)
         self.fields["category"].choices = choices
+        self.fields["email"].help_text = _contact_help(region)
         self.fields["category"].widget.keywords = keywords
         areas = queries.kecamatan_and_kelurahan(region)
         self.kecamatan_of = {k.code: kec.code for kec, ks in areas for k in ks}

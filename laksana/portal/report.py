@@ -21,6 +21,8 @@ from django.views.decorators.cache import never_cache
 from laksana.common.errors import Conflict, DomainError, ValidationFailed
 from laksana.complaints import services
 from laksana.complaints.models import Complaint
+from laksana.complaints.privacy import is_public
+from laksana.notify import outbox
 from laksana.regions.models import Region
 
 from . import queries
@@ -115,6 +117,15 @@ def submitted(request: HttpRequest, region: Region, token: str) -> HttpResponse:
     complaint = complaint_by_token(region, token)
     reporter = complaint.reporter
     track = reverse("portal:track", kwargs={"region_slug": region.slug, "token": token})
+    # Promise only what will really be sent: the channels configured that reach a contact given.
+    reached = dict(
+        outbox.citizen_contacts(
+            region.id,
+            email=reporter.email if reporter else "",
+            phone=reporter.phone if reporter else "",
+        )
+    )
+    phone_channel = next((c for c in reached if c != "email"), "")
     response = render(
         request,
         "portal/submitted.html",
@@ -125,10 +136,17 @@ def submitted(request: HttpRequest, region: Region, token: str) -> HttpResponse:
             "track_path": track,
             "phone": _hide(reporter.phone, keep=4) if reporter and reporter.phone else "",
             "email": _hide_email(reporter.email) if reporter and reporter.email else "",
+            "email_sent": "email" in reached,
+            "phone_channel": PHONE_CHANNEL_NAMES.get(phone_channel, ""),
+            "published": is_public(complaint),
+            "emergency": complaint.category.is_emergency,
         },
     )
     response["Referrer-Policy"] = "same-origin"
     return response
+
+
+PHONE_CHANNEL_NAMES = {"whatsapp": "WhatsApp", "sms": "SMS", "telegram": "Telegram"}
 
 
 def _hide(value: str, *, keep: int) -> str:

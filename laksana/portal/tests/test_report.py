@@ -54,7 +54,7 @@ def test_report_by_kelurahan_with_a_photo_stores_it_without_exif(client, tangera
     assert page.status_code == 200 and page["Referrer-Policy"] == "same-origin"
     assert complaint.number in html
     assert f"/kota-tangerang/lacak/{response['Location'].split('/')[-2]}/" in html
-    assert "0812••••7890" in html and "SMS atau WhatsApp" in html
+    assert "0812••••7890" in html and "belum mengirim kabar lewat SMS atau WhatsApp" in html
 
 
 def test_report_by_map_point_finds_the_kelurahan(client, tangerang):
@@ -185,3 +185,34 @@ def test_a_field_with_its_own_error_does_not_get_the_service_error_twice(client,
     location = re.search(r'id="location_error">(.*?)</ul>', html, re.S).group(1)
     assert location.count("<li>") == 1 and "Titik lokasi tidak terbaca" in location
     assert "Tentukan lokasi" not in html
+
+
+def _submitted_updates(client, **fields) -> str:
+    response = client.post(URL, report_data(**fields))
+    html = client.get(response["Location"]).content.decode()
+    return re.search(r'<section aria-labelledby="updates-title".*?</section>', html, re.S).group(0)
+
+
+def test_the_confirmation_promises_only_the_channels_configured(client, tangerang, settings):
+    """E-mail is configured, SMS and WhatsApp are not: the phone gets no promise."""
+    both = _submitted_updates(client, email="siti@contoh.id", idempotency_key="k1")
+    assert "tautan pelacakan" in both
+    assert "kami kirim lewat e-mail ke s•••@contoh.id" in both
+    assert "kami kirim lewat SMS" not in both and "kami kirim lewat WhatsApp" not in both
+    assert "belum mengirim kabar lewat SMS atau WhatsApp" in both
+    form = client.get(URL).content.decode()
+    assert "dikirim lewat e-mail (belum lewat SMS)" in form
+
+    settings.NOTIFY_CHANNELS = {
+        **settings.NOTIFY_CHANNELS,
+        "whatsapp": "laksana.notify.channels.WebhookChannel",  # any class: only its name counts
+    }
+    phone_only = _submitted_updates(client, idempotency_key="k2")
+    assert "kami kirim lewat WhatsApp ke 0812••••7890" in phone_only
+    assert "belum mengirim" not in phone_only and "e-mail ke" not in phone_only
+    assert "dikirim ke nomor HP dan e-mail Anda" in client.get(URL).content.decode()
+
+
+def test_the_confirmation_says_the_report_is_not_public_until_verified(client, tangerang):
+    updates = _submitted_updates(client, idempotency_key="k3")
+    assert "belum tampil untuk umum" in updates
