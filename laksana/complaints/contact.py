@@ -16,12 +16,13 @@ Who may see them (DOMAIN.md, "anonim"):
 from collections.abc import Iterable
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laksana.agencies.models import Role
 from laksana.agencies.services import Staff
-from laksana.common.errors import Forbidden
+from laksana.common.errors import Forbidden, ValidationFailed
 
 from .models import Complaint, Event
 from .services import add_event
@@ -56,6 +57,35 @@ def may_search(staff: Staff) -> bool:
     return staff.has(*COMMAND_CENTER) or any(
         staff.has_in_agency(a, *HANDLERS) for a in staff.agency_ids
     )
+
+
+def reporter_filter(staff: Staff, text: str) -> Q:
+    """Complaints whose reporter matches a name, phone number or e-mail (for may_search roles;
+    403 for others, so nobody else can probe who reported). Phone numbers match however they
+    are written (0812…, +62 812…, with spaces), as intake stores them: digits, 0-prefixed."""
+    if not may_search(staff):
+        raise Forbidden(_("Peran Anda tidak dapat mencari berdasarkan data pelapor."))
+    text = text.strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if "@" in text:
+        found = Q(reporter__email__iexact=text)
+    elif len(digits) >= 6:
+        if digits.startswith("62"):
+            digits = "0" + digits[2:]
+        found = Q(reporter__phone__contains=digits)
+    else:
+        words = text.split()
+        if not words or min(len(w) for w in words) < 2:
+            raise ValidationFailed(
+                _("Tulis nama (minimal 2 huruf) atau nomor telepon (minimal 6 angka)."),
+                fields={"reporter": text},
+            )
+        found = Q()
+        for word in words:
+            found &= Q(reporter__name__icontains=word)
+    if not staff.has(*COMMAND_CENTER):
+        found &= Q(is_anonymous=False)  # agencies never learn who an anonymous reporter is
+    return found
 
 
 def task_allows(task) -> bool:

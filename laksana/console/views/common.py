@@ -30,6 +30,11 @@ def handles(staff: Staff, complaint: Complaint) -> bool:
     return staff.has_in_agency(complaint.agency_id, "agency_admin", "agency_staff")
 
 
+def masks_text(staff: Staff) -> bool:
+    """Leaders read the citizens' words with phone, e-mail and NIK numbers masked."""
+    return staff.has("viewer") and not staff.sees_personal_data
+
+
 def available_actions(staff: Staff, c: Complaint) -> set[str]:
     """The actions to offer: those the services would accept from this role in this state.
     (The services check again; this only keeps the page from offering what would fail.)"""
@@ -76,7 +81,7 @@ def complaint_context(staff: Staff, complaint: Complaint, *, contact: dict | Non
     """Everything the complaint page shows; personal data only where the role allows it, and
     the reporter's contact only as revealed (and recorded) by contacts.reveal."""
     region = staff.region
-    masked = staff.has("viewer") and not staff.sees_personal_data
+    masked = masks_text(staff)
     events = list(Event.objects.filter(complaint=complaint).select_related("agency").order_by("id"))
     if masked:
         for event in events:
