@@ -73,4 +73,11 @@ class LoginView(auth_views.LoginView):
         )
         if membership is None:
             return "/"
-        return reverse("console:home", kwargs={"region_slug": membership.region.slug})
+        roles = set(
+            Membership.objects.filter(user=self.request.user, region=membership.region).values_list(
+                "role", flat=True
+            )
+        )
+        # Field officers have no console: their place is their task list.
+        page = "dispatch:home" if roles == {"field_officer"} else "console:home"
+        return reverse(page, kwargs={"region_slug": membership.region.slug})

@@ -2,10 +2,13 @@
 and in privacy.py; the API and pages only call these."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
+from laksana.agencies.models import Membership
 from laksana.agencies.services import Staff
 from laksana.common.timefmt import local_iso
 
+from .contact import may_see as may_see_contact
 from .models import Complaint, Event
 from .privacy import mask, public_actor, reporter_label
 from .services import reopen_deadline
@@ -97,25 +100,42 @@ def staff_row(complaint: Complaint) -> dict:
     }
 
 
-def may_see_reporter(staff: Staff, complaint: Complaint) -> bool:
-    """Operators, admins and auditors see who reported; agencies only when not anonymous;
-    viewers (leaders) never."""
-    if complaint.reporter is None:
-        return False
-    if staff.has("region_admin", "operator", "auditor"):
-        return True
-    return not complaint.is_anonymous and staff.sees_personal_data
+# Labels of actors without an account: neither acts for the agency the event concerns.
+_NO_AGENCY = {"Pelapor": gettext_lazy("Pelapor"), "Sistem": gettext_lazy("Sistem")}
 
 
-def staff_view(staff: Staff, complaint: Complaint) -> dict:
+def staff_actors(events: list[Event]) -> dict[int, str]:
+    """Who did each event, as staff read it: the agency in brackets only when the actor acts for
+    it. (An event carries the complaint's agency even when the citizen rates or reopens, or an
+    operator writes a note: "Pelapor (Dinas PUPR)" would be wrong.)"""
+    pairs = {(e.actor_id, e.agency_id) for e in events if e.actor_id and e.agency_id}
+    members = set()
+    if pairs:
+        members = set(
+            Membership.objects.filter(
+                user_id__in={u for u, _a in pairs}, agency_id__in={a for _u, a in pairs}
+            ).values_list("user_id", "agency_id")
+        )
+    labels = {}
+    for e in events:
+        if e.actor_id is None and e.actor_label in _NO_AGENCY:
+            label = str(_NO_AGENCY[e.actor_label])
+        elif e.agency_id and (e.actor_id is None or (e.actor_id, e.agency_id) in members):
+            label = f"{e.actor_label} ({e.agency.short_name})"
+        else:
+            label = e.actor_label
+        labels[e.id] = label
+    return labels
+
+
+def staff_view(staff: Staff, complaint: Complaint, *, contact: dict | None = None) -> dict:
+    """The staff view. Contact details only when the caller asked for them and got them from
+    contact.reveal (which records the showing); otherwise only whether they may ask."""
     region = complaint.region
     kecamatan, kelurahan = _area_names(complaint)
-    reporter = None
-    if may_see_reporter(staff, complaint):
-        r = complaint.reporter
-        reporter = {"name": r.name, "phone": r.phone, "email": r.email}
-    events = Event.objects.filter(complaint=complaint).select_related("agency").order_by("id")
+    events = list(Event.objects.filter(complaint=complaint).select_related("agency").order_by("id"))
     labels = _event_labels()
+    actors = staff_actors(events)
     return {
         **staff_row(complaint),
         "description": complaint.description,
@@ -129,7 +149,8 @@ def staff_view(staff: Staff, complaint: Complaint) -> dict:
         "duplicate_of": complaint.duplicate_of.number if complaint.duplicate_of_id else None,
         "rating": complaint.rating,
         "rating_comment": complaint.rating_comment,
-        "reporter": reporter,
+        "reporter": contact,
+        "contact_available": may_see_contact(staff, complaint),
         "photos": _photos(complaint, public=False),
         "timeline": [
             {
@@ -138,6 +159,7 @@ def staff_view(staff: Staff, complaint: Complaint) -> dict:
                 "type": e.type,
                 "label": labels[e.type],
                 "actor": e.actor_label,
+                "actor_display": actors[e.id],
                 "agency": e.agency.code if e.agency else None,
                 "public": e.is_public,
                 "from_status": e.from_status,

@@ -94,6 +94,7 @@ class EventStaff(Out):
     type: str
     label: str
     actor: str
+    actor_display: str = Field(description="Who, with the agency only when they act for it")
     agency: str | None
     public: bool
     from_status: str
@@ -133,7 +134,13 @@ class ComplaintStaff(ComplaintRow):
     duplicate_of: str | None
     rating: int | None
     rating_comment: str
-    reporter: ReporterOut | None
+    reporter: ReporterOut | None = Field(
+        description="Only with ?include=contact, and every such answer is recorded in the "
+        "timeline (a 'viewed' event: who, when, through the API)"
+    )
+    contact_available: bool = Field(
+        description="Whether you may ask for the reporter's contact details (?include=contact)"
+    )
     photos: list[PhotoOut]
     timeline: list[EventStaff]
 

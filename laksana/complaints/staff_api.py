@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from laksana.agencies.services import staff_at
 from laksana.common.auth import STAFF_AUTH
 
-from . import queries, services
+from . import contact, queries, services
 from .present import staff_row, staff_view
 from .schemas import (
     AcknowledgeIn,
@@ -68,9 +68,15 @@ def list_complaints(request, slug: str, filters: Query[ListFilters]):
 
 
 @router.get(BASE + "/{number}", response=ComplaintStaff, summary="One complaint with its timeline")
-def complaint_detail(request, slug: str, number: str):
+def complaint_detail(request, slug: str, number: str, include: Query[str] = ""):
+    """`include=contact` adds the reporter's name, phone and e-mail (for roles that may see them;
+    403 otherwise). Each such answer is recorded in the complaint's internal timeline."""
     staff = staff_at(request.auth, slug)
-    return staff_view(staff, services.get_for_staff(staff, number))
+    complaint = services.get_for_staff(staff, number)
+    details = None
+    if "contact" in include.split(","):
+        details = contact.reveal(staff=staff, complaint=complaint, via=contact.Via.API)
+    return staff_view(staff, complaint, contact=details)
 
 
 def _act(request, slug: str, number: str, action, **kwargs) -> dict:

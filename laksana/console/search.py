@@ -6,20 +6,26 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from laksana.agencies.services import Staff
 from laksana.common import clock
 from laksana.common.errors import ValidationFailed
-from laksana.complaints import keyset
-from laksana.complaints.models import OPEN_STATUSES, Channel, Complaint, Status
+from laksana.complaints import contact, keyset
+from laksana.complaints.models import OPEN_STATUSES, Attachment, Channel, Complaint, Status
 from laksana.complaints.services import visible_to
 
 from . import fts
 
 PAGE_SIZE = 25
+# Each row shows the citizen's first photo: one query for the page, not one per row.
+REPORT_PHOTOS = Prefetch(
+    "attachments",
+    queryset=Attachment.objects.filter(purpose=Attachment.Purpose.REPORT).order_by("id"),
+    to_attr="report_photos",
+)
 # Area boundaries are polygons: never load them for a list.
 HEAVY = ("area__boundary", "area__parent__boundary")
 FILTER_KEYS = (
@@ -34,6 +40,7 @@ FILTER_KEYS = (
     "to",
     "channel",
     "q",
+    "reporter",
     "order",
 )
 PERIODS = {"today": 0, "7d": 6, "30d": 29, "90d": 89}
@@ -55,6 +62,7 @@ class Filters:
     date_to: date | None = None
     channel: str = ""
     q: str = ""
+    reporter: str = ""  # name, phone or e-mail: see complaints.contact.reporter_filter
     oldest_first: bool = False
 
     @classmethod
@@ -63,7 +71,16 @@ class Filters:
         statuses = [s for value in data.getlist("status") for s in value.split(",") if s]
         if statuses:
             values["status"] = statuses
-        for key in ("agency", "category", "kecamatan", "kelurahan", "period", "channel", "q"):
+        for key in (
+            "agency",
+            "category",
+            "kecamatan",
+            "kelurahan",
+            "period",
+            "channel",
+            "q",
+            "reporter",
+        ):
             if data.get(key):
                 values[key] = data.get(key, "").strip()[:200]
         if data.get("overdue"):
@@ -120,6 +137,8 @@ def filtered(staff: Staff, filters: Filters) -> QuerySet:
         qs = qs.filter(submitted_at__lte=datetime.combine(end, time.max, tzinfo=tz))
     if filters.q:
         qs = qs.filter(_search(filters.q))
+    if filters.reporter:
+        qs = qs.filter(contact.reporter_filter(staff, filters.reporter))
     return qs
 
 
@@ -141,7 +160,11 @@ def page(
     qs: QuerySet, *, region, oldest_first: bool, cursor: str | None, size: int = PAGE_SIZE
 ) -> Page:
     """One page, keyset-paginated on (submitted_at, id): page 200 costs what page 1 costs."""
-    qs = qs.select_related("category", "agency", "area", "area__parent").defer(*HEAVY)
+    qs = (
+        qs.select_related("category", "agency", "area", "area__parent")
+        .defer(*HEAVY)
+        .prefetch_related(REPORT_PHOTOS)
+    )
     return Page(
         *keyset.page(
             qs, region=region, cursor=cursor, size=size, oldest_first=oldest_first, field="after"

@@ -9,7 +9,7 @@ from ninja.files import UploadedFile
 
 from laksana.agencies.services import Staff, staff_at
 from laksana.common.auth import STAFF_AUTH
-from laksana.complaints import services
+from laksana.complaints import contact, services
 
 from . import assignments as work
 from . import officers
@@ -84,8 +84,17 @@ def tasks(request, slug: str, state: Query[str] = "open"):
 
 
 @router.get(BASE + "/tasks/{task_id}", response=TaskOut, summary="One of my tasks")
-def task(request, slug: str, task_id: int):
-    return task_view(work.get_task(staff_at(request.auth, slug), task_id), for_officer=True)
+def task(request, slug: str, task_id: int, include: Query[str] = ""):
+    """`include=contact` adds the reporter's name and phone while the task is open (403 when not
+    available); each such answer is recorded in the complaint's internal timeline."""
+    staff = staff_at(request.auth, slug)
+    current = work.get_task(staff, task_id)
+    details = None
+    if "contact" in include.split(","):
+        details = contact.reveal(
+            staff=staff, complaint=current.complaint, via=contact.Via.API, task=current
+        )
+    return task_view(current, for_officer=True, contact=details)
 
 
 @router.post(BASE + "/tasks/{task_id}/start", response=TaskOut, summary="START: on my way")

@@ -28,6 +28,7 @@ def staff_page(view: Callable) -> Callable:
             return redirect_to_login(request.get_full_path())
         try:
             staff = staff_at(request.user, region_slug)
+            request.staff = staff  # the staff menu reads it (console.navigation)
             timezone.activate(staff.region.tz)
             try:
                 return view(request, staff, *args, **kwargs)

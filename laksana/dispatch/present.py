@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from laksana.common import clock
 from laksana.common.timefmt import local_iso
+from laksana.complaints.contact import task_allows
 from laksana.complaints.models import Complaint
 from laksana.regions.models import Region
 
@@ -25,16 +26,6 @@ def navigate_urls(complaint: Complaint) -> dict | None:
         "geo": f"geo:{point}?q={point}",
         "web": f"https://www.google.com/maps/dir/?api=1&destination={point}",
     }
-
-
-def reporter_contact(task: Assignment) -> dict | None:
-    """The reporter's name and phone for the officer on an open task, unless the reporter chose
-    to stay anonymous (agencies do not see anonymous reporters either)."""
-    complaint = task.complaint
-    reporter = complaint.reporter
-    if not task.is_active or complaint.is_anonymous or reporter is None or not reporter.phone:
-        return None
-    return {"name": reporter.name, "phone": reporter.phone}
 
 
 def officer_view(officer: FieldOfficer, *, region: Region) -> dict:
@@ -64,7 +55,9 @@ def _photo(attachment) -> str | None:
     return attachment.file.url if attachment is not None else None
 
 
-def task_view(task: Assignment, *, for_officer: bool) -> dict:
+def task_view(task: Assignment, *, for_officer: bool, contact: dict | None = None) -> dict:
+    """A task as its officer (for_officer) or the agency sees it. The reporter's contact only as
+    revealed by complaints.contact.reveal (asked for, and recorded)."""
     complaint = task.complaint
     region = complaint.region
     area = complaint.area
@@ -90,7 +83,8 @@ def task_view(task: Assignment, *, for_officer: bool) -> dict:
             "photos": [a.file.url for a in complaint.attachments.all() if a.purpose == "report"],
         },
         "navigate": navigate_urls(complaint),
-        "reporter": reporter_contact(task) if for_officer else None,
+        "reporter": contact if for_officer else None,
+        "contact_available": for_officer and task_allows(task),
         "assigned_at": local_iso(task.assigned_at, region),
         "started_at": local_iso(task.started_at, region),
         "arrived_at": local_iso(task.arrived_at, region),

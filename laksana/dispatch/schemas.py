@@ -95,7 +95,12 @@ class TaskOut(Schema):
     instructions: str
     complaint: TaskComplaint
     navigate: Navigate | None
-    reporter: Contact | None = Field(description="Only for the officer, never when anonymous")
+    reporter: Contact | None = Field(
+        description="The reporter's name and phone: only for the task's officer while it is open, "
+        "never when anonymous, and only with ?include=contact on one task; every such answer is "
+        "recorded in the complaint's timeline"
+    )
+    contact_available: bool = Field(description="Whether ?include=contact would answer")
     assigned_at: str
     started_at: str | None
     arrived_at: str | None

@@ -12,6 +12,7 @@ urlpatterns = [
     path("me/location/", views.location, name="location"),
     path("me/squad/", views.squad_clock, name="squad_clock"),
     path("tasks/<int:task_id>/", views.task, name="task"),
+    path("tasks/<int:task_id>/contact/", views.task_contact, name="task_contact"),
     path("tasks/<int:task_id>/<slug:action>/", views.task_action, name="task_action"),
     path("assign/<str:number>/", views_assign.assign, name="assign"),
     path("assign/<str:number>/resolve/", views_assign.resolve, name="resolve"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from laksana.agencies.services import Staff
 from laksana.common.errors import DomainError, NotFound
-from laksana.complaints import services
+from laksana.complaints import contact, services
 from laksana.complaints.models import Status
 
 from . import assignments as work
@@ -126,11 +126,11 @@ def location(request: HttpRequest, staff: Staff) -> JsonResponse:
     return JsonResponse({"at": at.isoformat(), "time": at.strftime("%H:%M")})
 
 
-def _task_context(staff: Staff, task) -> dict:
+def _task_context(staff: Staff, task, contact: dict | None = None) -> dict:
     return {
         "region": staff.region,
         "task": task,
-        "view": task_view(task, for_officer=True),
+        "view": task_view(task, for_officer=True, contact=contact),
         "outcomes": Outcome.choices,
         "warning_m": work.CHECKIN_WARNING_M,
     }
@@ -141,6 +141,25 @@ def task(request: HttpRequest, staff: Staff, task_id: int) -> HttpResponse:
     return render(
         request, "dispatch/task.html", _task_context(staff, work.get_task(staff, task_id))
     )
+
+
+@staff_page
+@require_POST
+def task_contact(request: HttpRequest, staff: Staff, task_id: int) -> HttpResponse:
+    """The reporter's name and phone, on the officer's press of a button: shown in this answer
+    only, and recorded in the complaint's timeline each time."""
+    current = work.get_task(staff, task_id)
+    try:
+        details = contact.reveal(
+            staff=staff, complaint=current.complaint, via=contact.Via.FIELD, task=current
+        )
+    except DomainError as exc:
+        context = _task_context(staff, current)
+        context["error"] = str(exc.detail)
+        return render(request, "dispatch/task.html", context, status=exc.status)
+    response = render(request, "dispatch/task.html", _task_context(staff, current, details))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _checked_in(result: work.CheckIn) -> tuple[int, str]:

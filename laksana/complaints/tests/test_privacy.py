@@ -56,9 +56,12 @@ def test_agency_does_not_see_an_anonymous_reporter_but_the_operator_does(
     )
     url = f"/api/v1/regions/kota-tangerang/staff/complaints/{c.number}"
     client.login(username=pupr.user.username, password=PASSWORD)
-    assert client.get(url).json()["reporter"] is None
+    assert client.get(url).json()["contact_available"] is False
+    assert client.get(url + "?include=contact").status_code == 403
     client.login(username=operator.user.username, password=PASSWORD)
-    assert client.get(url).json()["reporter"]["phone"] == "081234567890"
+    assert client.get(url).json()["reporter"] is None  # only when asked for
+    shown = client.get(url + "?include=contact").json()
+    assert shown["reporter"]["phone"] == "081234567890"
 
 
 def test_internal_events_are_not_in_the_public_timeline(client, submit, operator):

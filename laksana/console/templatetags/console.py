@@ -3,45 +3,32 @@
 from datetime import datetime
 
 from django import template
-from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from laksana.agencies.models import Role
-from laksana.agencies.services import Staff
+from laksana.agencies.services import Staff, staff_in
+from laksana.common.errors import NotFound
+from laksana.complaints.privacy import mask
 from laksana.regions.models import Region
 from laksana.sla.services import time_left
 
-from ..access import OPERATORS, handles_any_agency
+from ..navigation import places
 
 register = template.Library()
 
 
 @register.inclusion_tag("console/_nav.html", takes_context=True)
-def console_nav(context) -> dict:
-    staff: Staff | None = context.get("staff")
+def staff_nav(context) -> dict:
+    """The staff menu (navigation.places) and sign-out, on every staff page. Pages that resolved
+    the person already pass `staff`; others (the live desk) are resolved here from `region`."""
     request = context.get("request")
-    links = []
-    if staff is not None:
-        slug = staff.region.slug
-
-        def link(name: str, label: str) -> None:
-            url = reverse(f"console:{name}", kwargs={"region_slug": slug})
-            links.append((url, label, request is not None and request.path == url))
-
-        link("home", _("Ringkasan"))
-        if staff.has(*OPERATORS):
-            link("inbox", _("Kotak masuk"))
-            link("ready", _("Siap disposisi"))
-        if handles_any_agency(staff):
-            link("desk", _("Meja OPD"))
-        link("complaints", _("Semua laporan"))
-        if staff.has(*OPERATORS):
-            link("rejection_templates", _("Alasan penolakan"))
-        if staff.has(Role.REGION_ADMIN) or handles_any_agency(staff, Role.AGENCY_ADMIN):
-            link("response_templates", _("Templat tanggapan"))
-        if staff.has(Role.REGION_ADMIN):
-            link("staff", _("Staf"))
-    return {"links": links, "staff": staff}
+    staff: Staff | None = context.get("staff") or getattr(request, "staff", None)
+    region = context.get("region")
+    if staff is None and region is not None and request is not None:
+        try:
+            staff = staff_in(request.user, region)
+        except NotFound:
+            staff = None
+    links = places(staff, request.path if request else "") if staff else []
+    return {"links": links, "staff": staff, "request": request}
 
 
 @register.filter
@@ -66,3 +53,23 @@ def deadline(complaint) -> dict:
     else:
         state = "soon" if left.seconds < 4 * 3600 else "ok"
     return {"text": left.label, "state": state, "due": left.deadline}
+
+
+EXCERPT_CHARS = 140
+
+
+@register.filter
+def citizen_words(complaint, masked: bool = False) -> str:
+    """The first line of the citizen's own words, shortened for a list row."""
+    text = mask(complaint.description) if masked else complaint.description
+    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
+    return line if len(line) <= EXCERPT_CHARS else line[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+@register.filter
+def first_photo(complaint):
+    """The citizen's first photo (prefetched for list pages as report_photos)."""
+    photos = getattr(complaint, "report_photos", None)
+    if photos is None:
+        photos = list(complaint.attachments.filter(purpose="report").order_by("id")[:1])
+    return photos[0] if photos else None

@@ -51,14 +51,22 @@ def test_auditor_views_of_personal_data_are_logged_too(client, in_state, tangera
     assert Event.objects.filter(complaint=c, type="viewed", actor=auditor.user).count() == 1
 
 
-def test_anonymous_reporter_is_never_shown(client, in_state, operator, tangerang):
-    c = in_state("submitted", is_anonymous=True)
-    client.force_login(operator.user)
+def test_anonymous_reporter_is_hidden_from_the_agency_not_from_the_command_center(
+    client, in_state, operator, pupr, tangerang
+):
+    c = in_state("dispatched", is_anonymous=True)
+    client.force_login(pupr.user)
     page = client.get(url(tangerang.slug, "laporan", c.number)).content.decode()
     assert "Siti" not in page and "Tampilkan kontak pelapor" not in page
     refused = client.post(url(tangerang.slug, "laporan", c.number, "reporter"))
     assert refused.status_code == 403 and "081234567890" not in refused.content.decode()
     assert not Event.objects.filter(complaint=c, type="viewed").exists()
+    client.force_login(operator.user)
+    page = client.get(url(tangerang.slug, "laporan", c.number)).content.decode()
+    assert "081234567890" not in page and "tidak diteruskan ke OPD" in page
+    shown = client.post(url(tangerang.slug, "laporan", c.number, "reporter"))
+    assert shown.status_code == 200 and "081234567890" in shown.content.decode()
+    assert Event.objects.get(complaint=c, type="viewed").data["via"] == "console"
 
 
 def test_viewers_see_no_personal_data_even_inside_the_text(client, in_state, tangerang):

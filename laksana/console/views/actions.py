@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laksana.agencies.services import Staff
-from laksana.common.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from laksana.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from laksana.complaints import contact as contacts
 from laksana.complaints import services
-from laksana.complaints.models import Complaint, Event
+from laksana.complaints.models import Complaint
 
 from ..access import console_view
-from .common import complaint_context, complaint_url, done, shows_contact
+from .common import complaint_context, complaint_url, done
 
 Action = Callable[[Staff, Complaint, dict, dict], str]
 
@@ -122,14 +123,6 @@ def _evidence(staff, c, data, files) -> str:
     return _("Foto bukti ditambahkan.")
 
 
-def _reporter(staff, c, data, files) -> str:
-    if not shows_contact(staff, c):
-        raise Forbidden(_("Anda tidak berwenang melihat data pelapor laporan ini."))
-    # Personal data seen: recorded in the timeline (internal), every time.
-    services.add_event(complaint=c, actor=staff, type=Event.Type.VIEWED, public=False)
-    return _("Data pelapor ditampilkan. Tampilan ini dicatat di riwayat.")
-
-
 def _close(staff, c, data, files) -> str:
     services.close(
         actor=staff,
@@ -164,7 +157,6 @@ ACTIONS: dict[str, Action] = {
     "privacy": _privacy,
     "resolve": _resolve,
     "evidence": _evidence,
-    "reporter": _reporter,
     "reject": _simple(services.reject, gettext_lazy("Laporan ditolak."), reason="reason"),
     "acknowledge": _simple(services.acknowledge, gettext_lazy("Aspirasi dicatat."), text="text"),
     "accept": _simple(services.accept, gettext_lazy("Laporan diterima dan mulai ditindaklanjuti.")),
@@ -196,12 +188,14 @@ def act(request: HttpRequest, staff: Staff, number: str, action: str) -> HttpRes
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     run = ACTIONS.get(action)
-    if run is None:
+    if run is None and action != "reporter":
         raise Http404(_("Tindakan tidak dikenal."))
     try:
         complaint = services.get_for_staff(staff, number)
     except NotFound:
         raise Http404(_("Laporan tidak ditemukan.")) from None
+    if action == "reporter":
+        return _reveal(request, staff, complaint)
     status, message, error, fields = 200, "", "", {}
     try:
         message = run(staff, complaint, request.POST, request.FILES)
@@ -211,10 +205,28 @@ def act(request: HttpRequest, staff: Staff, number: str, action: str) -> HttpRes
         complaint = services.get_for_staff(staff, number)
         context = {"c": complaint, "staff": staff, "region": staff.region, "error": error}
         return render(request, "console/_desk_row.html", context, status=status)
-    if not error and not request.htmx and action != "reporter":
+    if not error and not request.htmx:
         return done(request, message, complaint_url(staff, number))
     fresh = services.get_for_staff(staff, number)
-    context = complaint_context(staff, fresh, contact=action == "reporter" and not error)
+    context = complaint_context(staff, fresh)
     context.update(message=message, error=error, fields=fields, posted=request.POST)
     template = "console/_complaint.html" if request.htmx else "console/complaint.html"
     return render(request, template, context, status=status)
+
+
+def _reveal(request: HttpRequest, staff: Staff, complaint: Complaint) -> HttpResponse:
+    """The reporter's contact, shown in this answer only (never stored in the page's URL or
+    session): each press of the button is one recorded view."""
+    status, details, message, error = 200, None, "", ""
+    try:
+        details = contacts.reveal(staff=staff, complaint=complaint, via=contacts.Via.CONSOLE)
+        message = _("Data pelapor ditampilkan. Tampilan ini dicatat di riwayat.")
+    except DomainError as exc:
+        status, error = exc.status, str(exc.detail)
+    fresh = services.get_for_staff(staff, complaint.number)
+    context = complaint_context(staff, fresh, contact=details)
+    context.update(message=message, error=error, fields={}, posted=request.POST)
+    template = "console/_complaint.html" if request.htmx else "console/complaint.html"
+    response = render(request, template, context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -9,9 +9,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from laksana.agencies.models import Agency, Category
 from laksana.agencies.services import Staff, suggest_agency
+from laksana.complaints import contact as contacts
 from laksana.complaints.models import Complaint, Event, Kind, Priority
 from laksana.complaints.models import Status as S
-from laksana.complaints.present import may_see_reporter
+from laksana.complaints.present import staff_actors
 from laksana.complaints.privacy import mask
 from laksana.regions.models import Area
 
@@ -29,9 +30,9 @@ def handles(staff: Staff, complaint: Complaint) -> bool:
     return staff.has_in_agency(complaint.agency_id, "agency_admin", "agency_staff")
 
 
-def shows_contact(staff: Staff, complaint: Complaint) -> bool:
-    """Reporter contact: only for roles allowed to see it, and never for anonymous reports."""
-    return not complaint.is_anonymous and may_see_reporter(staff, complaint)
+def masks_text(staff: Staff) -> bool:
+    """Leaders read the citizens' words with phone, e-mail and NIK numbers masked."""
+    return staff.has("viewer") and not staff.sees_personal_data
 
 
 def available_actions(staff: Staff, c: Complaint) -> set[str]:
@@ -76,14 +77,18 @@ def rejection_templates(region) -> list[dict]:
     ]
 
 
-def complaint_context(staff: Staff, complaint: Complaint, *, contact: bool = False) -> dict:
-    """Everything the complaint page shows; personal data only where the role allows it."""
+def complaint_context(staff: Staff, complaint: Complaint, *, contact: dict | None = None) -> dict:
+    """Everything the complaint page shows; personal data only where the role allows it, and
+    the reporter's contact only as revealed (and recorded) by contacts.reveal."""
     region = staff.region
-    masked = staff.has("viewer") and not staff.sees_personal_data
+    masked = masks_text(staff)
     events = list(Event.objects.filter(complaint=complaint).select_related("agency").order_by("id"))
     if masked:
         for event in events:
             event.text = mask(event.text)
+    actors = staff_actors(events)
+    for event in events:
+        event.who = actors[event.id]
     can = available_actions(staff, complaint)
     context = {
         "region": region,
@@ -94,8 +99,8 @@ def complaint_context(staff: Staff, complaint: Complaint, *, contact: bool = Fal
         "events": events,
         "photos": list(complaint.attachments.all()),
         "can": can,
-        "contact_allowed": shows_contact(staff, complaint),
-        "contact": complaint.reporter if contact and shows_contact(staff, complaint) else None,
+        "contact_allowed": contacts.may_see(staff, complaint),
+        "contact": contact,
         "duplicate_of": complaint.duplicate_of if complaint.duplicate_of_id else None,
         "duplicates": list(complaint.duplicates.all().only("number", "status", "title")),
         "priorities": Priority.choices,

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from laksana.agencies.models import Agency, Category
 from laksana.agencies.services import Staff
-from laksana.common.errors import NotFound, ValidationFailed
+from laksana.common.errors import Forbidden, NotFound, ValidationFailed
+from laksana.complaints import contact
 from laksana.complaints.models import Channel, Complaint, Status, StatusCount
 from laksana.complaints.services import get_for_staff
 from laksana.regions.models import Area
@@ -17,7 +18,7 @@ from laksana.regions.models import Area
 from .. import search
 from ..access import HANDLERS, OPERATORS, console_view, handles_any_agency
 from ..models import SavedFilter
-from .common import complaint_context, is_operator
+from .common import complaint_context, is_operator, masks_text
 
 QUEUES = {
     # name: (title, fixed filters, oldest first)
@@ -52,7 +53,7 @@ def home(request: HttpRequest, staff: Staff) -> HttpResponse:
 
 def _list(request: HttpRequest, staff: Staff, queue: str | None) -> HttpResponse:
     title, fixed, oldest = QUEUES.get(queue, (_("Semua laporan"), {}, False))
-    error = ""
+    error, status = "", 200
     try:
         filters = search.Filters.from_query(request.GET, oldest_first=oldest, **fixed)
         if queue:  # a queue's own status always applies, whatever the query string says
@@ -63,8 +64,11 @@ def _list(request: HttpRequest, staff: Staff, queue: str | None) -> HttpResponse
             oldest_first=filters.oldest_first,
             cursor=request.GET.get("after"),
         )
-    except ValidationFailed as exc:
+        if filters.reporter:  # who reported what is personal data: each complaint shown is logged
+            contact.record_search(staff=staff, complaints=result.rows, query=filters.reporter)
+    except (ValidationFailed, Forbidden) as exc:
         error, filters, result = str(exc.detail), search.Filters(), search.Page([], None)
+        status = exc.status
     region = staff.region
     query = request.GET.copy()
     query.pop("after", None)
@@ -84,6 +88,8 @@ def _list(request: HttpRequest, staff: Staff, queue: str | None) -> HttpResponse
         "query": query.urlencode(),
         "error": error,
         "operator": is_operator(staff),
+        "masked": masks_text(staff),
+        "reporter_search": contact.may_search(staff),
         "handler": handles_any_agency(staff),
         "statuses": Status.choices,
         "channels": Channel.choices,
@@ -99,7 +105,7 @@ def _list(request: HttpRequest, staff: Staff, queue: str | None) -> HttpResponse
     template = (
         "console/_rows.html" if request.htmx and request.GET.get("rows") else "console/list.html"
     )
-    return render(request, template, context, status=422 if error else 200)
+    return render(request, template, context, status=status)
 
 
 def _queue(name: str, roles: tuple[str, ...]):

@@ -75,7 +75,8 @@ def test_officer_works_a_task_from_the_phone_and_the_complaint_shows_it(
 ):
     client.force_login(officer.user)
     (listed,) = client.get(API + "/field/tasks").json()
-    assert listed["id"] == scene["task"] and listed["reporter"]["phone"] == "081234567890"
+    assert listed["id"] == scene["task"] and listed["reporter"] is None
+    assert listed["contact_available"] is True
     assert listed["navigate"]["geo"].startswith("geo:-6.172800,106.631800")
     assert call(client, "post", f"/field/tasks/{scene['task']}/start").json()["state"] == "en_route"
     checked = client.post(
@@ -100,8 +101,12 @@ def test_an_anonymous_reporter_cannot_be_called(client, dispatched, pupr, office
     (task,) = work.assign(staff=pupr, complaint=complaint, officers=[officer_for(officer)])
     client.force_login(officer.user)
     assert client.get(f"{API}/field/tasks/{task.pk}").json()["reporter"] is None
+    assert client.get(f"{API}/field/tasks/{task.pk}?include=contact").status_code == 403
     page = client.get(f"/kota-tangerang/field/tasks/{task.pk}/").content.decode()
     assert "tel:" not in page and "081234567890" not in page
+    refused = client.post(f"/kota-tangerang/field/tasks/{task.pk}/contact/")
+    assert refused.status_code == 403 and "081234567890" not in refused.content.decode()
+    assert not complaint.events.filter(type="viewed").exists()
 
 
 def test_illegal_step_answers_409(client, scene, officer):
