@@ -37,7 +37,10 @@ def _error(request: HttpRequest, status: int, detail, code: str, fields: dict | 
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
-    return _error(request, exc.status, exc.detail, exc.code, exc.fields)
+    response = _error(request, exc.status, exc.detail, exc.code, exc.fields)
+    if getattr(exc, "retry_after", None):  # rate limits and lockouts say when to try again
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 _TYPE_MESSAGES = {

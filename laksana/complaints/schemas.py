@@ -194,3 +194,11 @@ class CloseIn(VersionIn):
 class PrivacyIn(VersionIn):
     anonymous: bool = False
     confidential: bool = False
+
+
+class ErrorOut(Schema):
+    """The API's one error shape (laksana/api.py)."""
+
+    detail: str
+    code: str
+    fields: dict[str, str] | None = None

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from laksana.agencies.models import Category
+from laksana.common import ratelimit
 from laksana.common.errors import DomainError
 from laksana.common.timefmt import local_iso
 from laksana.complaints import services
@@ -49,6 +50,8 @@ def open311(*methods: str) -> Callable:
                 response = error_response(fmt, exc)
             except DomainError as exc:
                 response = error_response(fmt, Open311Error.from_domain(exc))
+                if getattr(exc, "retry_after", None):  # rate limits say when to try again
+                    response["Retry-After"] = str(exc.retry_after)
             except RequestDataTooBig:
                 response = error_response(fmt, Open311Error(413, _("Kiriman terlalu besar.")))
             except (MultiPartParserError, TooManyFieldsSent, TooManyFilesSent):
@@ -163,6 +166,7 @@ def _requests_response(request, fmt, region, complaints, *, extensions: bool) ->
 def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
     region = jurisdiction(request)
     if request.method == "POST":
+        ratelimit.enforce("submit", ratelimit.client_address(request))
         api_key = authenticate(_argument(request, "api_key"), region)
         created = create_request(
             region=region, api_key=api_key, data=request.POST, files=request.FILES
@@ -197,11 +201,13 @@ def request_detail(request: HttpRequest, fmt: str, number: str) -> HttpResponse:
 @open311("GET")
 def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     region = jurisdiction(request)
+    ratelimit.refuse_if_guessing(request)
     try:
         complaint = services.get_by_token(token)
     except DomainError:
         complaint = None
     if complaint is None or complaint.region_id != region.id or complaint.is_confidential:
+        ratelimit.count_token_miss(request)
         raise Open311Error(404, [("token", _("Token tidak dikenal."))])
     body = [{"service_request_id": complaint.number, "token": token}]
     return respond(fmt, body, root="service_requests")
@@ -210,6 +216,7 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
 @open311("POST")
 def request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
     region = jurisdiction(request)
+    ratelimit.enforce("write", ratelimit.client_address(request))
     api_key = authenticate(_argument(request, "api_key"), region)
     applied = apply_update(region=region, api_key=api_key, data=request.POST, files=request.FILES)
     complaint: Complaint = applied.complaint

@@ -114,7 +114,7 @@ def _form_page(
 @never_cache
 @region_page
 def submitted(request: HttpRequest, region: Region, token: str) -> HttpResponse:
-    complaint = complaint_by_token(region, token)
+    complaint = complaint_by_token(region, token, request)
     reporter = complaint.reporter
     track = reverse("portal:track", kwargs={"region_slug": region.slug, "token": token})
     # Promise only what will really be sent: the channels configured that reach a contact given.

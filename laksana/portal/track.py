@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from laksana.common import clock
+from laksana.common import clock, ratelimit
 from laksana.common.errors import DomainError
 from laksana.complaints import services
 from laksana.complaints.models import Complaint, Event, Status
@@ -34,7 +34,7 @@ SESSION_MAX = 20
 @never_cache
 @region_page
 def by_token(request: HttpRequest, region: Region, token: str) -> HttpResponse:
-    complaint = complaint_by_token(region, token)
+    complaint = complaint_by_token(region, token, request)
     here = reverse("portal:track", kwargs={"region_slug": region.slug, "token": token})
     return _track(request, region, complaint, here=here)
 
@@ -118,6 +118,7 @@ def _track(request: HttpRequest, region: Region, complaint: Complaint, *, here: 
     status = 200
     action = request.POST.get("action") if request.method == "POST" else None
     if action in ACTIONS:
+        ratelimit.enforce("write", ratelimit.client_address(request))  # shown by region_page
         form = forms[action] = ACTIONS[action](request.POST, prefix=action)
         if form.is_valid():
             try:
