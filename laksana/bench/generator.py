@@ -62,7 +62,7 @@ EVENT_COLUMNS = [
 ]
 REPORTER_COLUMNS = ["id", "region_id", "name", "phone", "email", "created_at"]
 ATTACHMENT_COLUMNS = [
-    "id", "region_id", "complaint_id", "purpose", "file", "content_type", "size", "width",
+    "id", "region_id", "complaint_id", "purpose", "stage", "file", "content_type", "size", "width",
     "height", "sha256", "uploaded_by_id", "created_at",
 ]
 # fmt: on
@@ -285,7 +285,7 @@ class _RowBuilder:
                     liaison, _label = self.actor(step.actor)
                     rows[Attachment].append(
                         (
-                            photo_id, region_id, complaint_id, "evidence", photo["file"],
+                            photo_id, region_id, complaint_id, "evidence", "", photo["file"],
                             "image/jpeg", photo["size"], 320, 240, photo["sha256"], liaison,
                             step.at,
                         )
