@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # With ninja installed as an app, /api/v1/docs serves Swagger UI from ninja's own static files
+    # instead of a CDN, so the docs work on a closed government network.
+    "ninja",
     "leaflet",
     "django_tasks",
     "django_tasks_db",
