@@ -1,5 +1,6 @@
 """Django settings: everything configurable comes from the environment through laksana.conf."""
 
+import contextlib
 import warnings
 from pathlib import Path
 
@@ -33,6 +34,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # With ninja installed as an app, /api/v1/docs serves Swagger UI from ninja's own static files
+    # instead of a CDN, so the docs work on a closed government network.
+    "ninja",
     "leaflet",
     "django_tasks",
     "django_tasks_db",
@@ -98,6 +102,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+    # SQLite creates the file but not its folder: on a fresh clone every command (`make demo`
+    # first) would fail "unable to open database file".
+    for _name in (DATABASES["default"]["NAME"], DATABASES["default"]["TEST"]["NAME"]):
+        Path(_name).parent.mkdir(parents=True, exist_ok=True)
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
     if env_bool("DATABASE_POOL"):
@@ -124,6 +132,9 @@ TIME_ZONE = "UTC"  # stored in UTC; each region's own zone is applied when shown
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise warns at every start when it is missing; a read-only DATA_DIR may lack it.
+with contextlib.suppress(OSError):
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "laksana" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

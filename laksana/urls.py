@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from laksana.api import api
+from laksana.common.sitepages import favicon
 from laksana.portal.views import regions
 
 # Admin modules are registered here for Laksana's apps only (see settings: SimpleAdminConfig).
@@ -12,6 +13,7 @@ for app in ("regions", "agencies", "accounts", "complaints", "sla", "notify"):
 
 urlpatterns = [
     path("", regions, name="regions"),
+    path("favicon.ico", favicon),
     path("api/v1/", api.urls),
     path("open311/v2/", include("laksana.open311.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,28 @@
+"""A fresh clone has no data folder: the README's first command must create it, not crash."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+
+def test_demo_command_creates_a_data_dir_that_does_not_exist_yet(tmp_path):
+    data_dir = tmp_path / "not" / "there" / "var"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MEDIA_ROOT")}
+    env.update(LAKSANA_DATA_DIR=str(data_dir), DEBUG="1")
+    laksana = Path(sys.executable).with_name("laksana")
+    result = subprocess.run(
+        [str(laksana), "demo", "--no-serve", "--complaints", "3"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Traceback" not in output and "No directory at" not in output, output
+    assert (data_dir / "laksana.sqlite3").stat().st_size > 0
+    assert "3 new complaints" in result.stdout
