@@ -160,7 +160,10 @@
       Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (g) {
         g.hidden = !Array.prototype.some.call(g.children, function (o) { return !o.hidden; });
       });
-      if (shown.length === 1) select.value = shown[0].value;
+      if (shown.length === 1 && select.value !== shown[0].value) {
+        select.value = shown[0].value;
+        select.dispatchEvent(new Event("change"));
+      }
       none.textContent = shown.length ? "" : form.dataset.noMatch;
     });
   }
@@ -241,9 +244,25 @@
     });
   }
 
+  // An emergency category (marked by the region's data) puts the emergency number first: the
+  // banner above the form shows, and takes the reader's attention, as soon as one is chosen.
+  function initEmergency() {
+    var select = $("#id_category"), banner = $("#emergency");
+    if (!select || !banner) return;
+    select.addEventListener("change", function () {
+      var option = select.options[select.selectedIndex];
+      var emergency = Boolean(option && option.dataset.emergency);
+      if (emergency && banner.hidden) {
+        banner.hidden = false;
+        banner.scrollIntoView({ block: "start" });
+      } else if (!emergency) banner.hidden = true;
+    });
+  }
+
   function initReportForm() {
     var form = $("#report-form");
     if (!form) return;
+    initEmergency();
     initCategoryFilter(form);
     initAreas();
     initSubmit(form);
