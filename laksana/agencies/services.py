@@ -55,6 +55,9 @@ def load_catalogue(region: Region, directory: Path) -> tuple[int, int]:
                     "default_agency": default,
                     "order": order,
                     "needs_photo_to_resolve": row.get("group") in FIELD_WORK_GROUPS,
+                    # The region's data says which categories are emergencies, not their names.
+                    "is_emergency": (row.get("emergency") or "").strip().lower()
+                    in {"1", "ya", "yes", "true"},
                     "attributes": attributes.get(row["code"], []),
                 },
             )

@@ -2,6 +2,7 @@
 and in privacy.py; the API and pages only call these."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laksana.agencies.models import Membership
@@ -21,11 +22,35 @@ def _event_labels() -> dict[str, str]:
 
 
 def _photos(complaint: Complaint, *, public: bool) -> list[dict]:
+    """Every photo with who took it and when. The public sees the report's photos, and evidence
+    once a resolution followed it: a reopen keeps what the earlier resolution showed."""
+    shown_until = None
+    if public:
+        shown_until = (
+            complaint.events.filter(type=Event.Type.RESOLVED)
+            .order_by("-id")
+            .values_list("created_at", flat=True)
+            .first()
+        )
     return [
-        {"url": a.file.url, "purpose": a.purpose}
+        {"url": a.file.url, "purpose": a.purpose, **_photo_label(a, complaint.region)}
         for a in complaint.attachments.all()
-        if not public or a.purpose == "report" or complaint.status in ("resolved", "closed")
+        if not public
+        or a.purpose == "report"
+        or (shown_until is not None and a.created_at <= shown_until)
     ]
+
+
+def _photo_label(a, region) -> dict:
+    if a.purpose == "report":
+        who = _("Foto dari pelapor") if a.uploaded_by_id is None else _("Foto dari ruang kendali")
+    elif a.stage == "before":
+        who = _("Petugas lapangan, sebelum ditangani")
+    elif a.stage == "after":
+        who = _("Petugas lapangan, sesudah ditangani")
+    else:
+        who = _("Bukti penanganan OPD")
+    return {"stage": a.stage, "label": str(who), "at": local_iso(a.created_at, region)}
 
 
 def _area_names(complaint: Complaint) -> tuple[str | None, str | None]:

@@ -210,10 +210,11 @@ def _field_event(staff: Staff, task: Assignment, step: str, text: str, *, public
     )
 
 
-def _evidence(staff: Staff, task: Assignment, upload):
-    """Store the officer's photo as the agency's evidence (re-encoded, without EXIF)."""
+def _evidence(staff: Staff, task: Assignment, upload, *, stage: str):
+    """Store the officer's photo as the agency's evidence (re-encoded, without EXIF), labelled
+    "before" or "after" the work so the citizen's page can say which it is."""
     return services.add_photo(
-        complaint=task.complaint, actor=staff, upload=upload, purpose="evidence"
+        complaint=task.complaint, actor=staff, upload=upload, purpose="evidence", stage=stage
     )
 
 
@@ -267,7 +268,7 @@ def check_in(
             checkin_distance_m=distance,
         )
         if photo is not None:
-            task.before_photo = _evidence(staff, task, photo)
+            task.before_photo = _evidence(staff, task, photo, stage="before")
             Assignment.objects.filter(pk=task.pk).update(before_photo=task.before_photo)
         if position is not None:
             remember_position(task.officer, position)
@@ -313,7 +314,7 @@ def finish(
         _require_workable(task)
         # State first: a double tap loses here, before a second photo is stored.
         _move(task, State.FINISHED, ended_at=clock.now(), outcome=outcome, notes=notes)
-        task.after_photo = _evidence(staff, task, photo)
+        task.after_photo = _evidence(staff, task, photo, stage="after")
         Assignment.objects.filter(pk=task.pk).update(after_photo=task.after_photo)
         _release(task.officer_id)
         _field_event(

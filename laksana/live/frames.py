@@ -18,7 +18,13 @@ CARD = (
     *("number", "status", "channel", "priority", "title", "lat", "lng", "is_confidential"),
     *("submitted_at", "next_deadline", "disposed_at", "acknowledged_at"),
     *RELATED,
-    *("category__name", "area__level", "area__name", "area__parent__name"),
+    *(
+        "category__name",
+        "category__is_emergency",
+        "area__level",
+        "area__name",
+        "area__parent__name",
+    ),
     *("agency__short_name", "agency__code", "region__timezone"),
 )
 EVENT = ("region", "complaint", "agency", "type", "to_status", "created_at", "data")
@@ -40,6 +46,8 @@ def complaint_card(c: Complaint) -> dict:
         "channel": c.channel,
         "agency": c.agency.short_name if c.agency_id else None,
         "priority": c.priority,
+        # The category is an emergency (region data, agencies.Category.is_emergency): flag it.
+        "emergency": c.category.is_emergency,
         "submitted_at": local_iso(c.submitted_at, c.region),
         "submitted_ts": c.submitted_at.timestamp(),
         "deadline_ts": c.next_deadline.timestamp() if c.next_deadline else None,

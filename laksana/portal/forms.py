@@ -42,11 +42,14 @@ class CategorySelect(forms.Select):
     "lampu mati" under "Penerangan jalan umum"."""
 
     keywords: dict[str, str] = {}  # replaced per form (the region's categories)
+    emergencies: frozenset[str] = frozenset()  # codes of the region's emergency categories
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         if value and self.keywords.get(value):
             option["attrs"]["data-keywords"] = self.keywords[value]
+        if value in self.emergencies:
+            option["attrs"]["data-emergency"] = "1"
         return option
 
 
@@ -210,6 +213,8 @@ class ReportForm(forms.Form):
         self.fields["category"].choices = choices
         self.fields["email"].help_text = _contact_help(region)
         self.fields["category"].widget.keywords = keywords
+        self.emergencies = frozenset(c.code for _g, cs in groups for c in cs if c.is_emergency)
+        self.fields["category"].widget.emergencies = self.emergencies
         areas = queries.kecamatan_and_kelurahan(region)
         self.kecamatan_of = {k.code: kec.code for kec, ks in areas for k in ks}
         self.fields["kecamatan"].choices = [("", _("— Pilih kecamatan —"))] + [
@@ -218,6 +223,12 @@ class ReportForm(forms.Form):
         self.fields["kelurahan"].choices = [("", _("— Pilih kelurahan —"))] + [
             (k.name, [(c.code, c.name) for c in ks]) for k, ks in areas if ks
         ]
+
+    @property
+    def emergency_chosen(self) -> bool:
+        """The category chosen (sent, or preselected from the home page) is an emergency."""
+        chosen = self.data.get("category") if self.is_bound else self.initial.get("category")
+        return chosen in self.emergencies
 
     def clean_website(self) -> str:
         if self.cleaned_data.get("website"):

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from laksana.common import clock, ratelimit
 from laksana.common.errors import DomainError
 from laksana.complaints import services
-from laksana.complaints.models import Complaint, Event, Status
+from laksana.complaints.models import FINAL_STATUSES, Complaint, Event, Status
 from laksana.complaints.present import public_view
 from laksana.complaints.privacy import is_public
 from laksana.regions.models import Region
@@ -177,6 +177,7 @@ def _track_context(region: Region, complaint: Complaint, forms: dict, here: str)
         "complaint": complaint,
         "here": here,
         "published": is_public(complaint),
+        "emergency": complaint.category.is_emergency and complaint.status not in FINAL_STATUSES,
         "explanation": wording.explain(complaint.status, view["agency"]),
         "deadline": complaint.next_deadline,
         "question": question.text if question else "",

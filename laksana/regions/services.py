@@ -56,6 +56,12 @@ def load_region(directory: Path) -> Region:
             "center_lat": boundary["properties"].get("centroid_lat") if boundary else None,
             "center_lng": boundary["properties"].get("centroid_lng") if boundary else None,
             "population": population,
+            # Only when the data names it: otherwise a region admin's number is kept (default 112).
+            **(
+                {"emergency_number": manifest["emergency_number"]}
+                if "emergency_number" in manifest
+                else {}
+            ),
         },
     )
     kecamatan = {}

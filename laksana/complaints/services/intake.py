@@ -29,6 +29,7 @@ from ..models import (
     Complaint,
     Event,
     Kind,
+    Priority,
     Reporter,
 )
 from ..models import Status as S
@@ -202,6 +203,9 @@ def submit(
             category=category,
             area=area,
             kind=kind,
+            # An emergency category (the region's data) is urgent from the start: the wall and the
+            # queues flag it at once.
+            priority=Priority.URGENT if category.is_emergency else Priority.NORMAL,
             description=description,
             lat=lat,
             lng=lng,

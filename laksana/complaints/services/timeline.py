@@ -98,7 +98,9 @@ def acknowledge_disposition(*, staff: Staff, complaint: Complaint) -> Complaint:
 MAX_REPORT_PHOTOS = 5
 
 
-def add_photo(*, complaint: Complaint, actor: Actor, upload, purpose: str = "report"):
+def add_photo(
+    *, complaint: Complaint, actor: Actor, upload, purpose: str = "report", stage: str = ""
+):
     """Store a photo for a complaint: the citizen's (while still new) or an agency's evidence.
 
     Steps: check who may add it and the limit of report photos; validate and re-encode the image
@@ -117,9 +119,12 @@ def add_photo(*, complaint: Complaint, actor: Actor, upload, purpose: str = "rep
             )
             _require(_is_handler(actor, c) or _is_operator(actor) or field_officer)
             _require_state(c, (S.DISPATCHED, S.IN_PROGRESS), _("diberi foto bukti"))
+            if stage not in ("", *Attachment.Stage.values):
+                raise ValidationFailed(_("Tahap foto tidak dikenal."), fields={"stage": stage})
         else:
             _require(isinstance(actor, Citizen) or _is_operator(actor))
             _require_state(c, (S.SUBMITTED, S.VERIFIED), _("diberi foto"))
+            stage = ""  # before/after describe field work only
             if c.attachments.filter(purpose=purpose).count() >= MAX_REPORT_PHOTOS:
                 raise ValidationFailed(
                     _("Paling banyak %(n)d foto per laporan.") % {"n": MAX_REPORT_PHOTOS},
@@ -131,6 +136,7 @@ def add_photo(*, complaint: Complaint, actor: Actor, upload, purpose: str = "rep
             region_id=c.region_id,
             complaint=c,
             purpose=purpose,
+            stage=stage,
             content_type=image.content_type,
             size=len(image.data),
             width=image.width,
@@ -146,6 +152,10 @@ def add_photo(*, complaint: Complaint, actor: Actor, upload, purpose: str = "rep
             actor=actor,
             type=Event.Type.ATTACHMENT,
             public=purpose == "report",
-            data={"attachment": attachment.id, "purpose": purpose},
+            data={
+                "attachment": attachment.id,
+                "purpose": purpose,
+                **({"stage": stage} if stage else {}),
+            },
         )
         return attachment

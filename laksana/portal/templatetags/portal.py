@@ -28,3 +28,9 @@ def when(value: datetime | str | None) -> str:
 @register.filter
 def day(value: datetime | str | None) -> str:
     return formats.date_format(_local(value), "DATE_FORMAT") if value else ""
+
+
+@register.filter
+def of_purpose(photos: list[dict], purpose: str) -> list[dict]:
+    """The photos of one purpose: the citizen's ("report") or the handling's ("evidence")."""
+    return [p for p in photos or [] if p.get("purpose") == purpose]

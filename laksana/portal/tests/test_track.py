@@ -1,14 +1,17 @@
 """Following one's own complaint without JavaScript: by the private link or by number + contact;
 answering, rating and reopening through the real services."""
 
+import re
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from laksana.complaints import services
 from laksana.complaints.models import Complaint, Event
+from laksana.complaints.tests.images import jpeg_bytes
 
 from . import helpers
 from .helpers import field_error, resolve, stored
@@ -198,3 +201,55 @@ def test_after_a_reopen_the_citizen_rates_the_new_outcome_and_both_ratings_stay(
     page = client.get(_track(token)).content.decode()
     assert "Nilai 2 dari 5" in page and "Nilai 5 dari 5" in page  # the history, on the page
     assert client.get(f"/api/v1/track/{token}").json()["rating"] == 5
+
+
+def _photos(html: str, section: str) -> list[str]:
+    match = re.search(rf'<ul class="photos" id="{section}">(.*?)</ul>', html, re.S)
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", match.group(1), re.S) if match else []
+    return [re.sub(r"<[^>]+>|\s+", " ", c).strip().split(" · ")[0] for c in captions]
+
+
+def test_photos_say_who_took_them_and_stay_after_a_reopen(
+    client, submit, operator, pupr, media_root
+):
+    complaint, token = submit()
+    services.add_photo(
+        complaint=complaint,
+        actor=services.Citizen(),
+        upload=SimpleUploadedFile("a.jpg", jpeg_bytes()),
+    )
+    c = services.dispose(
+        staff=operator, complaint=services.verify(staff=operator, complaint=complaint)
+    )
+    c = services.accept(staff=pupr, complaint=c)
+    for stage in ("before", "after"):
+        services.add_photo(
+            complaint=c, actor=pupr, purpose="evidence", stage=stage,
+            upload=SimpleUploadedFile(f"{stage}.jpg", jpeg_bytes()),
+        )  # fmt: skip
+    c.refresh_from_db()
+    html = client.get(_track(token)).content.decode()
+    assert _photos(html, "report-photos") == ["Foto dari pelapor"]
+    assert _photos(html, "handling-photos") == []  # evidence is shown once resolved
+    c = services.resolve(staff=pupr, complaint=c, response="Lubang sudah ditambal.")
+    handling = ["Petugas lapangan, sebelum ditangani", "Petugas lapangan, sesudah ditangani"]
+    html = client.get(_track(token)).content.decode()
+    assert _photos(html, "report-photos") == ["Foto dari pelapor"]
+    assert _photos(html, "handling-photos") == handling
+    assert "WIB" in re.search(r'id="handling-photos">(.*?)</ul>', html, re.S).group(1)
+
+    client.post(_track(token), {"action": "reopen", "reopen-reason": "Lubangnya muncul lagi."})
+    c.refresh_from_db()
+    services.add_photo(
+        complaint=c,
+        actor=pupr,
+        purpose="evidence",
+        upload=SimpleUploadedFile("b.jpg", jpeg_bytes()),
+    )
+    for page in (_track(token), f"/kota-tangerang/laporan/{c.number}/"):
+        html = client.get(page).content.decode()
+        assert _photos(html, "handling-photos") == handling, page  # kept; the new one waits
+    api = client.get(f"/api/v1/track/{token}").json()["photos"]
+    assert [(p["purpose"], p["stage"]) for p in api] == [
+        ("report", ""), ("evidence", "before"), ("evidence", "after")
+    ]  # fmt: skip

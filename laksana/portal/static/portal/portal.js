@@ -160,7 +160,10 @@
       Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (g) {
         g.hidden = !Array.prototype.some.call(g.children, function (o) { return !o.hidden; });
       });
-      if (shown.length === 1) select.value = shown[0].value;
+      if (shown.length === 1 && select.value !== shown[0].value) {
+        select.value = shown[0].value;
+        select.dispatchEvent(new Event("change"));
+      }
       none.textContent = shown.length ? "" : form.dataset.noMatch;
     });
   }
@@ -241,9 +244,60 @@
     });
   }
 
+  // An emergency category (marked by the region's data) puts the emergency number first: the
+  // banner above the form shows, and takes the reader's attention, as soon as one is chosen.
+  function initEmergency() {
+    var select = $("#id_category"), banner = $("#emergency");
+    if (!select || !banner) return;
+    select.addEventListener("change", function () {
+      var option = select.options[select.selectedIndex];
+      var emergency = Boolean(option && option.dataset.emergency);
+      if (emergency && banner.hidden) {
+        banner.hidden = false;
+        banner.scrollIntoView({ block: "start" });
+      } else if (!emergency) banner.hidden = true;
+    });
+  }
+
+  // What will be sent, before it is sent: a thumbnail and the name of every photo chosen. Object
+  // URLs, not data read into the page; names as text nodes.
+  function initPhotoPreview(form) {
+    var input = $("#id_photos");
+    if (!input || !window.URL || !URL.createObjectURL) return;
+    var heading = document.createElement("p"), list = document.createElement("ul"), urls = [];
+    heading.className = "help";
+    heading.id = "photo-preview-title";
+    heading.hidden = true;
+    heading.textContent = form.dataset.previewLabel;
+    list.className = "preview";
+    list.id = "photo-preview";
+    list.setAttribute("aria-labelledby", heading.id);
+    input.parentNode.insertBefore(list, input.nextSibling);
+    input.parentNode.insertBefore(heading, list);
+    input.addEventListener("change", function () {
+      urls.forEach(function (u) { URL.revokeObjectURL(u); });
+      urls = [];
+      while (list.firstChild) list.removeChild(list.firstChild);
+      Array.prototype.forEach.call(input.files || [], function (file, i) {
+        var item = document.createElement("li"), img = document.createElement("img");
+        var name = document.createElement("span"), url = URL.createObjectURL(file);
+        urls.push(url);
+        img.src = url;
+        img.alt = fill(form.dataset.previewAlt, String(i + 1));
+        name.textContent = file.name;
+        item.appendChild(img);
+        item.appendChild(name);
+        list.appendChild(item);
+      });
+      heading.hidden = !list.firstChild;
+    });
+  }
+
   function initReportForm() {
     var form = $("#report-form");
     if (!form) return;
+    initEmergency();
+    initPhotoPreview(form);
     initCategoryFilter(form);
     initAreas();
     initSubmit(form);
