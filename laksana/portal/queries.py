@@ -157,17 +157,18 @@ def public_page(
     return [public_row(c) for c in rows], next_cursor
 
 
-def boundaries(region: Region) -> dict:
-    """The region's kecamatan as a GeoJSON FeatureCollection, lightly simplified and rounded
-    (about 20 m) so a phone on a slow connection gets the whole map in a few kilobytes."""
-    key = f"portal:boundaries:{region.id}"
+def boundaries(region: Region, level: str = Area.Level.KECAMATAN) -> dict:
+    """The region's kecamatan (or kelurahan) as a GeoJSON FeatureCollection, lightly simplified
+    and rounded (about 20 m) so a phone on a slow connection gets the whole map in a few
+    kilobytes."""
+    key = f"portal:boundaries:{region.id}:{level}"
     cached = cache.get(key)
     if cached is not None:
         return cached
     features = []
-    for area in Area.objects.filter(
-        region=region, level=Area.Level.KECAMATAN, boundary__isnull=False
-    ).order_by("name"):
+    for area in Area.objects.filter(region=region, level=level, boundary__isnull=False).order_by(
+        "name"
+    ):
         geometry = mapping(shape(area.boundary).simplify(0.0002, preserve_topology=True))
         features.append(
             {

@@ -17,4 +17,10 @@ urlpatterns = [
     path("laporan/", views.complaint_list, name="list"),
     path("laporan/<str:number>/", views.complaint_detail, name="complaint"),
     path("peta/kecamatan.geojson", views.boundaries, name="boundaries"),
+    path(
+        "peta/kelurahan.geojson",
+        views.boundaries,
+        {"level": "kelurahan"},
+        name="kelurahan_boundaries",
+    ),
 ]

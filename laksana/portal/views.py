@@ -111,8 +111,8 @@ def complaint_detail(request: HttpRequest, region: Region, number: str) -> HttpR
 @require_GET
 @region_page
 @cache_control(public=True, max_age=queries.BOUNDARY_SECONDS)
-def boundaries(request: HttpRequest, region: Region) -> JsonResponse:
-    response = JsonResponse(queries.boundaries(region))
+def boundaries(request: HttpRequest, region: Region, level: str = "kecamatan") -> JsonResponse:
+    response = JsonResponse(queries.boundaries(region, level))
     response["Content-Type"] = "application/geo+json"
     return response
 

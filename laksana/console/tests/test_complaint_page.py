@@ -104,3 +104,26 @@ def test_page_is_translated_to_english(client, in_state, operator, tangerang):
     page = client.get(url(tangerang.slug, "laporan", c.number)).content.decode()
     assert "Verify & dispose" in page
     assert "History" in page and "Riwayat" not in page
+
+
+def test_timeline_names_the_citizen_plainly_and_the_agency_only_beside_its_people(
+    client, in_state, operator, pupr, tangerang
+):
+    c = in_state("resolved", category_code="ADMINDUK", description="KTP belum jadi 3 bulan.")
+    services.rate(complaint=c, rating=4, comment="Cepat.")
+    services.reopen(complaint=c, reason="Ternyata belum selesai.")
+    services.note(staff=operator, complaint=c, text="Dipantau ruang kendali.")
+    client.force_login(operator.user)
+    html = client.get(url(tangerang.slug, "laporan", c.number)).content.decode()
+    agency = c.agency.short_name
+    assert f"Pelapor ({agency})" not in html
+    assert "Penilaian pelapor</strong> · Pelapor" in html
+    assert "Dibuka kembali oleh pelapor</strong> · Pelapor" in html
+    liaison = pupr.user.get_full_name() or pupr.user.get_username()
+    assert f"Diterima OPD</strong> · {liaison} ({agency})" in html
+    staff_name = operator.user.get_full_name() or operator.user.get_username()
+    assert f"Catatan internal</strong> · {staff_name}" in html
+    assert f"{staff_name} ({agency})" not in html
+    api = client.get(f"/api/v1/regions/{tangerang.slug}/staff/complaints/{c.number}").json()
+    rated = next(e for e in api["timeline"] if e["type"] == "rated")
+    assert rated["actor_display"] == "Pelapor"

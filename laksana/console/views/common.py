@@ -14,6 +14,7 @@ from laksana.complaints.models import Complaint, Event, Kind, Priority
 from laksana.complaints.models import Status as S
 from laksana.complaints.present import staff_actors
 from laksana.complaints.privacy import mask
+from laksana.dispatch.assignments import may_assign
 from laksana.regions.models import Area
 
 from .. import search
@@ -106,6 +107,10 @@ def complaint_context(staff: Staff, complaint: Complaint, *, contact: dict | Non
         "priorities": Priority.choices,
         "tiles": settings.MAP_TILE_URL,
     }
+    if complaint.status in (S.DISPATCHED, S.IN_PROGRESS) and may_assign(staff, complaint):
+        context["field_url"] = reverse(
+            "dispatch:assign", kwargs={"region_slug": region.slug, "number": complaint.number}
+        )
     if can & {"verify", "dispose", "forward"}:
         context["agencies"] = list(
             Agency.objects.filter(region=region, is_active=True).only("code", "short_name")

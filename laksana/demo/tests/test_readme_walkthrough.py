@@ -39,4 +39,6 @@ def test_readme_walkthrough_runs_as_written(live_server, tangerang, tmp_path, me
         assert expected in lines, result.stdout
     complaint = Complaint.objects.get(number=number)
     assert complaint.status == "closed" and complaint.rating == 5
-    assert complaint.events.count() == 9  # one per step, photo included
+    assert complaint.events.count() == 10  # one per step, photo and the contact's view included
+    assert lines[-1] == "081234567890"
+    assert complaint.events.filter(type="viewed", data__via="api").count() == 1

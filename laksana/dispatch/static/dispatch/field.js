@@ -61,7 +61,7 @@
           return response.json().then(function (body) {
             // The server's clock and zone (the region's), not the phone's.
             share.textContent = response.ok
-              ? share.dataset.sent + " " + body.time + " (" + coords.latitude.toFixed(5) + ", " +
+              ? share.dataset.sent + " " + body.time + " (Lat " + coords.latitude.toFixed(5) + " · Lng " +
                 coords.longitude.toFixed(5) + ")"
               : share.dataset.failed + ": " + body.detail;
           });
