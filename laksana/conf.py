@@ -51,6 +51,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("WEB_WORKERS", "1", "Number of ASGI worker processes for `laksana serve`."),
         Setting("MEDIA_ROOT", "<LAKSANA_DATA_DIR>/media", "Where uploaded photos are stored."),
         Setting("MAX_UPLOAD_MB", "10", "Largest photo accepted, in megabytes."),
+        Setting(
+            "MAX_PHOTO_MEGAPIXELS",
+            "16",
+            "Most pixels a photo may decode to, in millions (JPEG counted after reduced decoding).",
+        ),
         Setting("LANGUAGE_CODE", "id", "Default language (id = Bahasa Indonesia, en = English)."),
         Setting(
             "MAP_TILE_URL",

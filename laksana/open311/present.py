@@ -171,6 +171,7 @@ class RequestWriter:
         }
         if self.extensions:
             extra["duplicate_number"] = F("duplicate_of__number")
+            extra["duplicate_hidden"] = F("duplicate_of__is_confidential")
         complaints = list(complaints.values(*self.FIELDS, **extra))
         ids = [c["id"] for c in complaints]
         photos = _grouped(
@@ -245,7 +246,8 @@ class RequestWriter:
             "channel": c["channel"],
             "kecamatan": kecamatan,
             "kelurahan": kelurahan,
-            "duplicate_of": c["duplicate_number"],
+            # Never the number of a confidential complaint (merge target).
+            "duplicate_of": None if c.get("duplicate_hidden") else c["duplicate_number"],
             "photos": photos,
         }
 

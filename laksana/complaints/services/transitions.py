@@ -21,6 +21,7 @@ from ..models import (
     Priority,
 )
 from ..models import Status as S
+from ..privacy import is_public
 from .core import (
     REOPEN_WORKING_DAYS,
     Citizen,
@@ -101,7 +102,13 @@ def merge(*, staff: Staff, complaint: Complaint, into: Complaint, version: int |
             actor=staff,
             type=Event.Type.MERGED,
             to_status=S.DUPLICATE,
-            text=_("Laporan ini sama dengan %(number)s.") % {"number": target.number},
+            # The note is public: a confidential complaint's number must not appear in it
+            # (staff still read it in the event's data and the staff view).
+            text=(
+                _("Laporan ini sama dengan %(number)s.") % {"number": target.number}
+                if is_public(target)
+                else _("Laporan ini digabung dengan laporan lain.")
+            ),
             data={"duplicate_of": target.number},
             duplicate_of=target,
             closing_reason=ClosingReason.DUPLICATE,
