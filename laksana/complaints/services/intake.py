@@ -21,8 +21,8 @@ from laksana.common.errors import (
 )
 from laksana.regions.models import Area, Region
 from laksana.regions.services import area_by_code, locate
-from laksana.sla.services import deadlines
 
+from .. import hooks
 from ..models import (
     Channel,
     Complaint,
@@ -239,8 +239,10 @@ def _insert(*, seq, region, category, area, reporter, token, data, **fields) -> 
         reporter=person,
         submitted_at=now,
         updated_at=now,
-        # Deadlines (sla): submission starts the verify-and-dispose clock.
-        **deadlines.for_submission(region=region, category_id=category.id, submitted_at=now),
+        # Deadlines (the policy sla registers): submission starts the verify-and-dispose clock.
+        **hooks.deadline_policy().for_submission(
+            region=region, category_id=category.id, submitted_at=now
+        ),
         **fields,
     )
     _event(
