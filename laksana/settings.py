@@ -98,6 +98,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+    # The same backend, with this process's writers queued in order (see its docstring).
+    DATABASES["default"]["ENGINE"] = "laksana.common.sqlite3"
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
     if env_bool("DATABASE_POOL"):
