@@ -106,6 +106,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # first) would fail "unable to open database file".
     for _name in (DATABASES["default"]["NAME"], DATABASES["default"]["TEST"]["NAME"]):
         Path(_name).parent.mkdir(parents=True, exist_ok=True)
+    # The same backend, with this process's writers queued in order (see its docstring).
+    DATABASES["default"]["ENGINE"] = "laksana.common.sqlite3"
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
     if env_bool("DATABASE_POOL"):

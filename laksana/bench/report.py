@@ -125,6 +125,12 @@ class Results:
             if ratio is not None:
                 met = met and ratio >= sc.PEER_INTAKE_RATIO_TARGET
             return sc.INTAKE_RATE_TARGET, met
+        if fig.scenario == sc.SQLITE_INTAKE and fig.metric == "latency":
+            p99 = fig.p99
+            return (
+                sc.SQLITE_INTAKE_P99_TARGET_MS,
+                p99 is not None and p99 <= sc.SQLITE_INTAKE_P99_TARGET_MS,
+            )
         if fig.scenario == "intake":
             return (
                 sc.INTAKE_P99_TARGET_MS,

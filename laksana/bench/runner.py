@@ -48,6 +48,7 @@ class Options:
     command: str
     read_seconds: float = 0
     intake_seconds: float = 0
+    sqlite: str = "off"  # "also": SQLite intake after PostgreSQL's scenarios; "only": just it
 
     def __post_init__(self):
         # Enough for hundreds of samples of a 20–250 ms page at 4 clients, and for three
@@ -166,8 +167,11 @@ class Bench:
                 self.results.notes.append(f"Peer not measured: {exc}")
         for size in o.sizes:
             say(f"\n== {size:,} complaints")
-            self.laksana(size)
-            if python is not None:
+            if o.sqlite != "only":
+                self.laksana(size)
+            if o.sqlite != "off":
+                self.sqlite_intake(size)
+            if python is not None and o.sqlite != "only":
                 try:
                     self.helpdesk(python, size)
                 except (peer_mod.PeerUnavailable, RuntimeError) as exc:
@@ -245,6 +249,56 @@ class Bench:
         finally:
             server.stop()
             self.timings.append(f"Laksana scenarios {size:,}: {time.monotonic() - began:,.0f} s")
+
+    def sqlite_intake(self, size: int) -> None:
+        """The embedded default: a fresh SQLite file with `size` complaints, served as `laksana
+        serve` serves it without settings (WEB_WORKERS=1), taking the intake scenario."""
+        o = self.o
+        path = self.data_dir / "bench-sqlite.sqlite3"
+        for stale in path.parent.glob(path.name + "*"):  # the file and its -wal, -shm
+            stale.unlink()
+        env = {**self.env(f"sqlite:///{path}"), "DATABASE_POOL": "0"}
+        say(f"  SQLite: generating in {path}")
+        began = time.monotonic()
+        prepared = subprocess.run(
+            [sys.executable, "-m", "laksana.cli", "bench", "--prepare", "--sizes", str(size)]
+            + ["--seed", str(o.seed), "--days", str(o.days), "--region", o.region],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        if prepared.returncode != 0:
+            raise RuntimeError("preparing the SQLite bench database failed (see above)")
+        context = json.loads(prepared.stdout.strip().splitlines()[-1])
+        self.timings.append(f"SQLite preparing {size:,}: {time.monotonic() - began:,.0f} s")
+        command = [sys.executable, "-m", "laksana.cli", "serve", "--workers", "1"]
+        command += ["--host", "127.0.0.1", "--port", str(o.port)]
+        command += ["--no-access-log", "--log-level", "warning"]
+        server = srv.start(
+            "laksana-sqlite",
+            command,
+            env=env,
+            port=o.port,
+            ready_path="/api/v1/regions",
+            log=self.logs / f"laksana-sqlite-{size}.log",
+            cwd=ROOT,
+            workers=1,
+        )
+        began = time.monotonic()
+        try:
+            for run in range(o.repeat):
+                say(f"  SQLite run {run + 1}/{o.repeat}")
+                figures = self.measure(
+                    sc.intake_requests(context),
+                    clients=o.intake_clients,
+                    seconds=o.intake_seconds,
+                    ok=[201],
+                )
+                self.record(sc.SQLITE_INTAKE, size, figures, throughput=True)
+        finally:
+            server.stop()
+            self.timings.append(f"SQLite intake {size:,}: {time.monotonic() - began:,.0f} s")
 
     def token(self, context: dict) -> str:
         import http.client

@@ -17,6 +17,9 @@ OPEN311_TARGET_MS = 150.0
 INTAKE_RATE_TARGET = 1000.0
 INTAKE_P99_TARGET_MS = 50.0
 PEER_INTAKE_RATIO_TARGET = 7.0
+# The embedded default (SQLite, one worker) serving a small region's burst of submissions.
+SQLITE_INTAKE = "intake_sqlite"
+SQLITE_INTAKE_P99_TARGET_MS = 1000.0
 GROWTH_TARGET = 1.5
 RSS_TARGET_MB = 200.0
 LIVE_P99_TARGET_MS = 100.0

@@ -83,9 +83,18 @@ def status_of(port: int, path: str, headers: dict | None = None, timeout: float 
 
 
 def start(
-    name: str, command: list[str], *, env: dict, port: int, ready_path: str, log: Path, cwd=None
+    name: str,
+    command: list[str],
+    *,
+    env: dict,
+    port: int,
+    ready_path: str,
+    log: Path,
+    cwd=None,
+    workers: int = 2,
 ) -> Server:
-    """Start a server and wait until `ready_path` answers (any HTTP status below 500)."""
+    """Start a server and wait until `ready_path` answers (any HTTP status below 500) and its
+    `workers` are up (one worker serves in the server's own process)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     out = open(log, "wb")  # noqa: SIM115 - the child keeps writing to it until stopped
     process = subprocess.Popen(
@@ -98,7 +107,7 @@ def start(
             raise RuntimeError(f"{name} exited early; see {log}:\n{log.read_text()[-2000:]}")
         try:
             status, _body = get(port, ready_path, timeout=5)
-            if status < 500 and len(server.children()) >= 2:
+            if status < 500 and (workers < 2 or len(server.children()) >= workers):
                 return server
         except OSError:
             pass

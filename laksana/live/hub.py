@@ -27,6 +27,7 @@ log = logging.getLogger("laksana.live")
 QUEUE_SIZE = 256
 RESYNC_LIMIT = 2000
 HEARTBEAT_SECONDS = 15
+ATTACHED = "_attached"
 HEARTBEAT = (0, b": heartbeat\n\n")  # keeps proxies from closing a quiet stream
 
 # (event id, region id, agency ids whose desk sees it, wall frame, desk frame)
@@ -81,6 +82,8 @@ class Hub:
             if region_id not in self.clients:  # nobody else joined while we asked
                 self.last_id[region_id] = watermark
                 self.clients[region_id] = set()
+                # Messages of events committed while we asked were not ours yet: look again.
+                self.inbox.put_nowait({"type": ATTACHED, "region": region_id})
         self.clients[region_id].add(client)
 
     def detach(self, client: Client) -> None:
@@ -118,22 +121,29 @@ class Hub:
                         client.drop()
 
     async def _dispatch(self, batch: list[dict]) -> None:
+        """Send every event of the batch's regions that this hub has not sent yet, from the
+        event table, in id order.
+
+        A message only says "the region has something new": notifications are sent after each
+        commit, so they can arrive in another order than the commits (and one can be lost with
+        its connection). A region's ids follow its commits (StreamHead), so once the message of
+        one event arrived, every event of the region with a smaller id is committed too: reading
+        `id > last sent` finds each event exactly once, in commit order, whatever the order of
+        the messages."""
         if any(m.get("type") == bus.RESYNC for m in batch):
-            rendered = await pool.run(render_since, dict(self.last_id))
-            if len(rendered) >= RESYNC_LIMIT:  # too much missed: let each stream resume itself
-                for watching in self.clients.values():
-                    for client in watching:
-                        client.drop()
-                return
+            regions = set(self.clients)
         else:
-            ids = [
-                m["id"]
-                for m in batch
-                if m.get("region") in self.clients and m["id"] > self.last_id[m["region"]]
-            ]
-            if not ids:
-                return
-            rendered = await pool.run(render, ids)
+            regions = {m.get("region") for m in batch} & self.clients.keys()
+        if not regions:
+            return
+        rendered = await pool.run(render_since, {r: self.last_id[r] for r in regions})
+        if len(rendered) >= RESYNC_LIMIT:  # too much missed: let each stream resume itself
+            newest = await pool.run(latest_event_ids, regions)
+            for region_id in regions & self.clients.keys():
+                self.last_id[region_id] = max(self.last_id[region_id], newest[region_id])
+                for client in self.clients[region_id]:
+                    client.drop()
+            return
         for event_id, region_id, desks, wall, desk in rendered:
             if region_id not in self.clients or event_id <= self.last_id[region_id]:
                 continue
@@ -174,6 +184,10 @@ def latest_event_id(region_id: int) -> int:
     return last or 0
 
 
+def latest_event_ids(region_ids) -> dict[int, int]:
+    return {region_id: latest_event_id(region_id) for region_id in region_ids}
+
+
 def desk_agencies(event: Event) -> set[int]:
     """The agencies whose desk shows this event: its agency, and the one a forward came from."""
     desks = {event.agency_id} if event.agency_id else set()
@@ -192,10 +206,6 @@ def _agency_id(region_id: int, code: str) -> int | None:
 
 def _rendered(events) -> list[Rendered]:
     return [(e.id, e.region_id, desk_agencies(e), wall_frame(e), desk_frame(e)) for e in events]
-
-
-def render(ids: list[int]) -> list[Rendered]:
-    return _rendered(events_with_complaints(Event.objects.filter(id__in=ids)))
 
 
 def render_since(last_ids: dict[int, int]) -> list[Rendered]:

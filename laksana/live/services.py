@@ -1,8 +1,9 @@
-"""The live room's counters: written by the lifecycle services inside each event's transaction.
+"""The live room's part in every event the lifecycle writes (registered in LiveConfig.ready).
 
-`event_writes` gives laksana.complaints.services.core._event the writes it runs with each event
+`RoomEvents` gives laksana.complaints.services.core._event the writes it runs with each event
 row, so the counters are exactly as committed (a rolled-back transaction counts nothing) and the
-region's stream head is locked before the event id is allocated (see StreamHead).
+region's stream head is locked before the event id is allocated (see StreamHead); after the
+commit it publishes the event on the bus.
 """
 
 import bisect
@@ -13,9 +14,11 @@ from datetime import date
 from django.db import transaction
 
 from laksana.common import clock
+from laksana.complaints.hooks import EventSubscriber, Write
 from laksana.conf import env
 from laksana.regions.models import Region
 
+from . import bus
 from .models import StreamHead, Tally
 
 # Upper bounds (minutes) of the duration histograms; medians are interpolated inside a bucket.
@@ -49,12 +52,35 @@ def _rating(type: str, data: dict | None) -> dict[str, int]:
     return {}
 
 
-def event_writes(
-    complaint, *, type: str, agency=None, data: dict | None = None
-) -> tuple[tuple[str, list], list[tuple[str, list]]]:
-    """The live room's writes for one event of `complaint` (already changed), as (sql, params):
-    the region's stream head, then today's counters. The caller runs them in the event's
-    transaction, the head before the event id is allocated (laksana.complaints.services.core).
+class RoomEvents(EventSubscriber):
+    def head(self, complaint, *, type: str, agency, data: dict | None) -> Write:
+        """The region's stream head: taken before the event id is allocated, its lock orders
+        the region's event ids by commit (laksana.complaints.services.core._insert_event)."""
+        table = StreamHead._meta.db_table
+        return (
+            f"INSERT INTO {table} (region_id, events) VALUES (%s, 1) "
+            f"ON CONFLICT (region_id) DO UPDATE SET events = {table}.events + 1",
+            [complaint.region_id],
+        )
+
+    def rows(self, complaint, *, type: str, agency, data: dict | None) -> list[Write]:
+        return [tally_write(complaint, type=type, agency=agency, data=data)]
+
+    def written(self, event, complaint, *, by_citizen: bool, prepared) -> None:
+        message = {
+            "id": event.id,
+            "region": complaint.region_id,
+            "complaint": complaint.number,
+            "type": event.type,
+            "status": complaint.status,
+            "agency": complaint.agency_id,
+            "public": event.is_public,
+        }
+        transaction.on_commit(lambda: bus.publish(message))
+
+
+def tally_write(complaint, *, type: str, agency=None, data: dict | None = None) -> Write:
+    """Today's counters of the room for one event of `complaint` (already changed).
 
     Counted: the event type for the agency (the event's agency, else the complaint's); for an
     acknowledgment or a resolution its duration since disposition in a histogram (and on-time
@@ -68,23 +94,14 @@ def event_writes(
     seconds = (done - since).total_seconds() if done and since else None
     counts = {type: 1, **_durations(type, seconds), **_rating(type, data)}
     day, agency_key = now.astimezone(region.tz).date().isoformat(), agency_id or 0
-    head, tally = StreamHead._meta.db_table, Tally._meta.db_table
+    tally = Tally._meta.db_table
     rows = sorted(counts.items())  # one lock order for every transaction: no deadlocks between us
     values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
     return (
-        (
-            f"INSERT INTO {head} (region_id, events) VALUES (%s, 1) "
-            f"ON CONFLICT (region_id) DO UPDATE SET events = {head}.events + 1",
-            [region.id],
-        ),
-        [
-            (
-                f"INSERT INTO {tally} (region_id, day, agency_key, name, value) VALUES {values} "
-                "ON CONFLICT (region_id, day, agency_key, name) "
-                f"DO UPDATE SET value = {tally}.value + excluded.value",
-                [p for name, n in rows for p in (region.id, day, agency_key, name, n)],
-            )
-        ],
+        f"INSERT INTO {tally} (region_id, day, agency_key, name, value) VALUES {values} "
+        "ON CONFLICT (region_id, day, agency_key, name) "
+        f"DO UPDATE SET value = {tally}.value + excluded.value",
+        [p for name, n in rows for p in (region.id, day, agency_key, name, n)],
     )
 
 

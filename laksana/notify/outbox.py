@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from laksana.agencies.models import Membership, Role
 from laksana.common import clock
 from laksana.common.timefmt import local_iso
+from laksana.complaints.hooks import EventSubscriber
 from laksana.complaints.models import Complaint, Event
 from laksana.complaints.privacy import mask
 
@@ -72,6 +73,14 @@ def record(
         )
     transaction.on_commit(lambda: _queue(ids))
     return created
+
+
+class OutboxEvents(EventSubscriber):
+    def prepare(self, region_id: int) -> list[WebhookEndpoint]:
+        return webhook_endpoints(region_id)
+
+    def written(self, event, complaint, *, by_citizen: bool, prepared) -> None:
+        record(event, complaint, by_citizen=by_citizen, endpoints=prepared)
 
 
 def _queue(ids: list[int]) -> None:

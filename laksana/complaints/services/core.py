@@ -19,11 +19,8 @@ from laksana.common.errors import (
     NotFound,
     ValidationFailed,
 )
-from laksana.live import bus
-from laksana.live.services import event_writes
-from laksana.notify import outbox
-from laksana.sla.services import deadlines
 
+from .. import hooks
 from ..models import (
     Complaint,
     Event,
@@ -214,8 +211,11 @@ def _event(
     data=None,
     agency=None,
     counts: list[tuple[str, list]] = (),
+    prepared: list | None = None,
 ) -> Event:
-    endpoints = outbox.webhook_endpoints(complaint.region_id)  # read before the hot rows
+    subscribers = hooks.subscribers()
+    if prepared is None:  # reads of the subscribers (notify's endpoints), before the hot rows
+        prepared = prepare_event(complaint.region_id)
     event = Event(
         region_id=complaint.region_id,
         complaint=complaint,
@@ -229,26 +229,28 @@ def _event(
         created_at=clock.now(),
         **_actor_fields(actor),
     )
-    # The live room's head and counters (laksana.live) and the status counters (`counts`, from
-    # _counts), with the event row.
-    head, writes = event_writes(complaint, type=type, agency=agency, data=data)
-    _insert_event(event, head, [*writes, *counts])
-    message = {
-        "id": event.id,
-        "region": complaint.region_id,
-        "complaint": complaint.number,
-        "type": type,
-        "status": complaint.status,
-        "agency": complaint.agency_id,
-        "public": public,
-    }
-    transaction.on_commit(lambda: bus.publish(message))
-    # Notifications (notify): the outbox rows announcing this event commit or roll back with it.
-    outbox.record(event, complaint, by_citizen=isinstance(actor, Citizen), endpoints=endpoints)
+    # The subscribers' hot rows (live: the region's stream head, then the room's counters) and
+    # the status counters (`counts`, from _counts), with the event row.
+    about = {"type": type, "agency": agency, "data": data}
+    heads = [h for s in subscribers if (h := s.head(complaint, **about)) is not None]
+    writes = [w for s in subscribers for w in s.rows(complaint, **about)]
+    _insert_event(event, heads[0] if heads else None, [*writes, *counts])
+    # Then in the same transaction: notify's outbox rows, live's publication after the commit.
+    by_citizen = isinstance(actor, Citizen)
+    for subscriber, ready in zip(subscribers, prepared, strict=True):
+        subscriber.written(event, complaint, by_citizen=by_citizen, prepared=ready)
     return event
 
 
-def _insert_event(event: Event, head: tuple[str, list], writes: list[tuple[str, list]]) -> None:
+def prepare_event(region_id: int) -> list:
+    """What the event subscribers read before an event of the region is written (see
+    hooks.EventSubscriber.prepare); a caller may take it before its own transaction."""
+    return [s.prepare(region_id) for s in hooks.subscribers()]
+
+
+def _insert_event(
+    event: Event, head: tuple[str, list] | None, writes: list[tuple[str, list]]
+) -> None:
     """Insert `event` after taking the region's stream head and running the other hot writes.
 
     The head's row lock queues every event-writing transaction of the region until the holder
@@ -261,7 +263,7 @@ def _insert_event(event: Event, head: tuple[str, list], writes: list[tuple[str, 
     """
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
-            for sql, params in [head, *writes]:
+            for sql, params in [head, *writes] if head else writes:
                 cursor.execute(sql, params)
         event.save(force_insert=True)
         return
@@ -270,13 +272,16 @@ def _insert_event(event: Event, head: tuple[str, list], writes: list[tuple[str, 
     columns = ", ".join(qn(f.column) for f in fields)
     # Each value cast to its column's type: nothing depends on how parameters are bound.
     values = ", ".join(f"%s::{f.db_type(connection)}" for f in fields)
-    clauses = "".join(f", w{i} AS ({sql})" for i, (sql, _params) in enumerate(writes))
+    clauses = [f"w{i} AS ({sql})" for i, (sql, _params) in enumerate(writes)]
+    if head:
+        clauses.insert(0, f"head AS ({head[0]} RETURNING region_id)")
     sql = (
-        f"WITH head AS ({head[0]} RETURNING region_id){clauses} "
-        f"INSERT INTO {qn(Event._meta.db_table)} ({columns}) SELECT {values} FROM head "
-        f"RETURNING {qn(Event._meta.pk.column)}"
+        (f"WITH {', '.join(clauses)} " if clauses else "")
+        + f"INSERT INTO {qn(Event._meta.db_table)} ({columns}) SELECT {values}"
+        + (" FROM head" if head else "")
+        + f" RETURNING {qn(Event._meta.pk.column)}"
     )
-    params = [*head[1], *(p for _sql, ps in writes for p in ps)]
+    params = [*(head[1] if head else []), *(p for _sql, ps in writes for p in ps)]
     params += [f.get_db_prep_save(f.pre_save(event, True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -301,9 +306,10 @@ def _change(
     old_status, old_agency = complaint.status, complaint.agency_id
     new_status = to_status or old_status
     changes.update(status=new_status, updated_at=now)
-    # Deadlines (sla): every transition recomputes the current stage's deadline in working time,
-    # written by this same UPDATE so the deadline never disagrees with the status.
-    changes.update(deadlines.recompute(complaint, changes=changes, event_type=type, now=now))
+    # Deadlines (the policy sla registers): every transition recomputes the current stage's
+    # deadline in working time, written by this same UPDATE so it never disagrees with the status.
+    policy = hooks.deadline_policy()
+    changes.update(policy.recompute(complaint, changes=changes, event_type=type, now=now))
     updated = Complaint.objects.filter(pk=complaint.pk, version=complaint.version).update(
         version=F("version") + 1, **changes
     )

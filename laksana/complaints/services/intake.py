@@ -22,8 +22,8 @@ from laksana.common.errors import (
 )
 from laksana.regions.models import Area, Region
 from laksana.regions.services import area_by_code, locate
-from laksana.sla.services import deadlines
 
+from .. import hooks
 from ..models import (
     Channel,
     Complaint,
@@ -42,6 +42,7 @@ from .core import (
     _counts,
     _event,
     hash_token,
+    prepare_event,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -195,7 +196,8 @@ def submit(
         if earlier is not None:
             return _replay(earlier, region, idempotency_key, category, description)
     token = _new_token(region, idempotency_key)
-    seq = _next_seq(region)  # before _insert's transaction: see _next_seq
+    # PostgreSQL: before _insert's transaction (see _next_seq); SQLite: inside it, as one writer.
+    seq = _next_seq(region) if connection.vendor == "postgresql" else None
     try:
         complaint = _insert(
             seq=seq,
@@ -286,33 +288,47 @@ def _next_seq(region: Region) -> int:
         return Region.objects.values_list("complaint_seq", flat=True).get(pk=region.pk)
 
 
-@transaction.atomic
 def _insert(*, seq, region, category, area, reporter, token, data, **fields) -> Complaint:
+    """Store the complaint, its reporter and its event in one transaction.
+
+    Everything that needs no write is done before the transaction: on SQLite the transaction
+    holds the database's one write lock from BEGIN (IMMEDIATE), so every concurrent submission
+    waits for whatever runs inside it."""
     now = clock.now()
     local = now.astimezone(region.tz)
     name, phone, email = reporter
-    person = None
-    if name or phone or email:
-        person = Reporter.objects.create(region=region, name=name, phone=phone, email=email)
-    complaint = Complaint.objects.create(
-        region=region,
-        number=f"{region.tracking_prefix}-{local:%y%m}-{seq:06d}",
-        token_hash=hash_token(token),
-        category=category,
-        area=area,
-        reporter=person,
-        submitted_at=now,
-        updated_at=now,
-        # Deadlines (sla): submission starts the verify-and-dispose clock.
-        **deadlines.for_submission(region=region, category_id=category.id, submitted_at=now),
-        **fields,
+    # Deadlines (the policy sla registers): submission starts the verify-and-dispose clock.
+    deadline_fields = hooks.deadline_policy().for_submission(
+        region=region, category_id=category.id, submitted_at=now
     )
-    _event(
-        complaint,
-        actor=Citizen() if fields["channel"] != Channel.STAFF else System(),
-        type=Event.Type.SUBMITTED,
-        to_status=S.SUBMITTED,
-        data={"channel": fields["channel"], **data},
-        counts=_counts(region.id, (None, S.SUBMITTED, +1)),
-    )
+    prepared = prepare_event(region.id)
+    token_hash = hash_token(token)
+    actor = Citizen() if fields["channel"] != Channel.STAFF else System()
+    with transaction.atomic():
+        if seq is None:
+            seq = _next_seq(region)
+        person = None
+        if name or phone or email:
+            person = Reporter.objects.create(region=region, name=name, phone=phone, email=email)
+        complaint = Complaint.objects.create(
+            region=region,
+            number=f"{region.tracking_prefix}-{local:%y%m}-{seq:06d}",
+            token_hash=token_hash,
+            category=category,
+            area=area,
+            reporter=person,
+            submitted_at=now,
+            updated_at=now,
+            **deadline_fields,
+            **fields,
+        )
+        _event(
+            complaint,
+            actor=actor,
+            type=Event.Type.SUBMITTED,
+            to_status=S.SUBMITTED,
+            data={"channel": fields["channel"], **data},
+            counts=_counts(region.id, (None, S.SUBMITTED, +1)),
+            prepared=prepared,
+        )
     return complaint

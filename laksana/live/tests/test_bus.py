@@ -91,3 +91,45 @@ def test_a_slow_client_is_dropped_while_the_others_get_every_event(tangerang, su
         number.encode() in frame for number, (_id, frame) in zip(numbers, frames, strict=True)
     )
     assert slow.dropped and slow.queue.get_nowait() is None and slow.queue.empty()
+
+
+def test_messages_out_of_commit_order_deliver_every_event_once_in_commit_order(
+    tangerang, submit, monkeypatch
+):
+    # Notifications are sent after each commit, by each committing connection: they can arrive
+    # in another order than the commits, and one can be lost with its connection.
+    held: list[dict] = []
+    monkeypatch.setattr(bus, "publish", held.append)
+
+    def submit_and_close() -> str:
+        try:
+            return submit()[0].number
+        finally:
+            connection.close()
+
+    async def frames(client: Client, n: int) -> list[tuple[int, bytes]]:
+        return [await asyncio.wait_for(client.queue.get(), TIMEOUT) for _ in range(n)]
+
+    async def scenario():
+        hub = Hub(asyncio.get_running_loop())
+        wall = Client(tangerang.id, maxsize=50)
+        await hub.attach(wall)
+        numbers = [await asyncio.to_thread(submit_and_close) for _ in range(3)]
+        bus.deliver(held[2])  # the last commit's message first; the first commit's never
+        bus.deliver(held[1])
+        first = await frames(wall, 3)
+        bus.deliver(held[0])  # late: already sent
+        numbers.append(await asyncio.to_thread(submit_and_close))
+        bus.deliver(held[3])
+        later = await frames(wall, 1)
+        hub.close()
+        return numbers, first + later
+
+    numbers, received = asyncio.run(scenario())
+    committed = list(
+        Event.objects.filter(region=tangerang).order_by("id").values_list("id", flat=True)
+    )
+    assert [event_id for event_id, _frame in received] == committed
+    assert all(
+        number.encode() in frame for number, (_id, frame) in zip(numbers, received, strict=True)
+    )

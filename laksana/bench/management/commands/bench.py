@@ -53,6 +53,12 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=365, help="History span of the data")
         parser.add_argument("--region", default="kota-tangerang", help="Folder in data/regions")
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "bench" / "results"))
+        parser.add_argument(
+            "--sqlite",
+            choices=["off", "also", "only"],
+            default="off",
+            help="Intake on the embedded default (a SQLite file, one worker) too, or only that",
+        )
         parser.add_argument("--prepare", action="store_true", help="(internal) fill the database")
 
     def handle(self, *args, **o):
@@ -81,6 +87,7 @@ class Command(BaseCommand):
             command="laksana bench " + shlex.join(sys.argv[2:]),
             read_seconds=o["read_seconds"],
             intake_seconds=o["intake_seconds"],
+            sqlite=o["sqlite"],
         )
         results = Bench(options).run()
         self.stdout.write((options.output / "latest.md").read_text())
