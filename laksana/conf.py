@@ -64,6 +64,12 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("LOG_LEVEL", "INFO", "Log level of Laksana's own loggers."),
         Setting(
+            "RATE_LIMIT_EXEMPT_ADDRESSES",
+            "",
+            "Comma-separated client addresses that public rate limits never refuse (a trusted "
+            "gateway of the region's own, or the benchmark's load generator).",
+        ),
+        Setting(
             "DATABASE_POOL",
             "0",
             "1 to keep a pool of PostgreSQL connections per process instead of one per request.",

@@ -198,3 +198,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"laksana": {"handlers": ["console"], "level": env("LOG_LEVEL")}},
 }
+
+# Addresses public rate limits never refuse (laksana/common/ratelimit.py).
+RATE_LIMIT_EXEMPT_ADDRESSES = frozenset(
+    a.strip() for a in env("RATE_LIMIT_EXEMPT_ADDRESSES").split(",") if a.strip()
+)

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from laksana.common import ratelimit
 from laksana.complaints.models import Complaint
 from laksana.complaints.tests.images import jpeg_bytes
 from laksana.open311.keys import create_key
@@ -122,3 +123,10 @@ def test_open311_posts_are_rate_limited_per_address(client, tangerang, settings)
     update = {"jurisdiction_id": "kota-tangerang", "api_key": key}
     assert client.post("/open311/v2/servicerequestupdates.json", update).status_code != 429
     assert client.post("/open311/v2/servicerequestupdates.json", update).status_code == 429
+
+
+def test_an_exempt_address_is_never_refused(settings):
+    settings.RATE_LIMIT_EXEMPT_ADDRESSES = frozenset({"10.1.2.3"})
+    settings.RATE_LIMITS = {"submit": (2, 600)}
+    assert all(ratelimit.check("submit", "10.1.2.3").allowed for _ in range(5))
+    assert [ratelimit.check("submit", "10.9.9.9").allowed for _ in range(3)] == [True, True, False]

@@ -11,7 +11,9 @@ from laksana.live.tests.support import Server
 @pytest.fixture(scope="session")
 def served(django_db_setup):
     """One uvicorn process per test worker, on this worker's test database."""
-    with uvicorn() as base:
+    # These servers stand for a whole city's screens and citizens on one address: the public
+    # rate limits (tested in common/tests) would refuse the bursts the stream tests need.
+    with uvicorn(env={"RATE_LIMIT_EXEMPT_ADDRESSES": "127.0.0.1"}) as base:
         yield Server(base)
 
 
