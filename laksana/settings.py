@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from laksana.common.csp import policy as csp_policy
 from laksana.conf import env, env_bool, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response (errors and static files too) carries the policy.
+    "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -155,6 +158,9 @@ MAX_PHOTO_MEGAPIXELS = float(env("MAX_PHOTO_MEGAPIXELS"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 MAP_TILE_URL = env("MAP_TILE_URL")
+
+# No inline script on any page: see laksana.common.csp.
+CONTENT_SECURITY_POLICY = csp_policy(tile_url=MAP_TILE_URL, media_url=MEDIA_URL)
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -1,7 +1,10 @@
-"""Who may watch what: the wall is for any staff of the region, a desk for its agency and the room.
+"""Who may watch what: the wall is for the roles that watch the whole region (operators, region
+admins, leaders, auditors), a desk for its agency and the room.
 
+The wall shows every complaint of the region; agency staff see only what is disposed to their
+agency and field officers only their assignments, so they work at their desk or field pages.
 Outsiders and anonymous visitors get 404 (staff_in), as everywhere; staff of the region without a
-role at that desk get 403.
+role for the wall or that desk get 403.
 """
 
 from dataclasses import dataclass
@@ -27,11 +30,19 @@ class Desk:
 
 
 def wall_staff(user, region_slug: str) -> Staff:
-    return staff_at(user, region_slug)
+    staff = staff_at(user, region_slug)
+    if not staff.sees_whole_region:
+        raise Forbidden(
+            _(
+                "Layar ruang kendali hanya untuk peran yang memantau seluruh wilayah "
+                "(operator, pimpinan, auditor, admin wilayah)."
+            )
+        )
+    return staff
 
 
 def desk_staff(user, region_slug: str, agency_code: str) -> Desk:
-    staff = wall_staff(user, region_slug)
+    staff = staff_at(user, region_slug)
     agency = Agency.objects.filter(region=staff.region, code=agency_code).first()
     if agency is None:
         raise NotFound(_("OPD '%(code)s' tidak ditemukan.") % {"code": agency_code})

@@ -1,9 +1,15 @@
-"""The wall's panels: each is one function (its data) and one template (its markup and renderer).
+"""The wall's panels: each is one function (its data), one template (its markup) and one script.
 
-Adding a panel: decorate a function `fn(ctx: WallContext) -> dict` with `@panel("name")` and write
-`templates/live/panels/name.html` (its markup and a small script calling
-`LiveWall.panel("name", {render(data), onEvent(item)})`). The wall's JSON endpoint returns every
-panel's data, and refreshes those marked `refresh="events"` shortly after events arrive.
+Adding a panel: decorate a function `fn(ctx: WallContext) -> dict` with `@panel("name")`, write
+`templates/live/panels/name.html` (markup only: pages carry no inline script) and
+`static/live/panels/name.js` (calling `LiveWall.panel("name", {render(data, snapshot), ...})`).
+The wall's JSON endpoint returns every panel's data, and refreshes those marked `refresh="events"`
+shortly after events arrive.
+
+One snapshot per answer: the figures every panel shows about open complaints (the numbers, the
+board's rows, the map's total) come from one read of the status counters (`WallContext`), given
+once as `open` beside the panels; the map's cells are recomputed when the stream cursor moves. So
+no two numbers on the wall ever come from different moments.
 
 Bounded work at any size: figures come from the counters the services keep (StatusCount and
 live Tally rows: a few per agency and day), the map is clustered on a grid in SQL, lists are
@@ -38,7 +44,7 @@ from .services import DISPOSITIONS, ack_target_minutes, histogram, median_minute
 GRID_DEGREES = 0.01  # map clusters: cells of about 1.1 km
 LOCATION_FRESH = timedelta(minutes=30)  # an officer's older position is not shown
 INCOMING = 30
-ALARMS_SHOWN = 3  # more would cover the map; the rest are counted
+ALARMS_SHOWN = 3  # more would squeeze the map; the rest are counted
 
 
 @dataclass
@@ -77,12 +83,18 @@ class WallContext:
 class Panel:
     name: str
     function: Callable[[WallContext], dict]
-    refresh: str  # "events": refetched soon after events; "slow": every few minutes; "never"
-    slot: str  # where the wall puts it: "top", "main" (the map), "overlay" (on the map), "side"
+    # "events": refetched soon after events; "cursor": the same, and the answer is shared by every
+    # screen until the stream cursor moves; "slow": every few minutes; "never"
+    refresh: str
+    slot: str  # where the wall puts it: "top", "above" (the map), "main" (the map), "side"
 
     @property
     def template(self) -> str:
         return f"live/panels/{self.name}.html"
+
+    @property
+    def script(self) -> str:
+        return f"live/panels/{self.name}.js"
 
 
 PANELS: dict[str, Panel] = {}
@@ -110,24 +122,33 @@ def wall_data(region: Region, *, names: list[str] | None = None, day: date | Non
         "cursor": cursor,
         "now": local_iso(now, region),
         "day": ctx.day.isoformat(),
-        "panels": {p.name: _data(p, ctx) for p in chosen},
+        "open": sum(ctx.open_by_agency.values()),
+        "panels": {p.name: _data(p, ctx, cursor) for p in chosen},
     }
 
 
-# The wall refetches "slow" panels every two minutes (wall.js). Their data (the map counts every
-# open complaint of the region: 73 ms at a million complaints) is kept for this long in each
-# process, so a room's screens and reconnections share one computation.
+# The wall refetches "slow" panels every two minutes (wall.js); each process keeps their data
+# for this long, so a room's screens and reconnections share one computation.
 SLOW_PANEL_SECONDS = 30
+# The map counts every open complaint of the region (73 ms at a million complaints): kept per
+# stream cursor, so the room's screens refreshing after the same events share one computation
+# and it always counts what the numbers beside it count.
+CURSOR_PANEL_SECONDS = 300
 
 
-def _data(p: "Panel", ctx: WallContext) -> dict:
-    if p.refresh != "slow":
+def _data(p: "Panel", ctx: WallContext, cursor: int) -> dict:
+    if p.refresh == "slow":
+        key = f"live:panel:{ctx.region.id}:{p.name}:{ctx.day.isoformat()}"
+        seconds = SLOW_PANEL_SECONDS
+    elif p.refresh == "cursor":
+        key = f"live:panel:{ctx.region.id}:{p.name}:{ctx.day.isoformat()}:{cursor}"
+        seconds = CURSOR_PANEL_SECONDS
+    else:
         return p.function(ctx)
-    key = f"live:panel:{ctx.region.id}:{p.name}:{ctx.day.isoformat()}"
     data = cache.get(key)
     if data is None:
         data = p.function(ctx)
-        cache.set(key, data, SLOW_PANEL_SECONDS)
+        cache.set(key, data, seconds)
     return data
 
 
@@ -159,7 +180,7 @@ def areas(ctx: WallContext) -> dict:
     }
 
 
-@panel("map", slot="main", refresh="slow")
+@panel("map", slot="main", refresh="cursor")
 def open_map(ctx: WallContext) -> dict:
     """Open complaints counted per grid cell and state (and past their deadline), in SQL.
 
@@ -187,7 +208,6 @@ def open_map(ctx: WallContext) -> dict:
             }
             for c in cells
         ],
-        "open": sum(ctx.open_by_agency.values()),
     }
 
 
@@ -208,7 +228,6 @@ def numbers(ctx: WallContext) -> dict:
         "resolved": _total(today, "resolved"),
         "satisfaction": _satisfaction(today),
         "satisfaction_week": _satisfaction(week),
-        "open": sum(ctx.open_by_agency.values()),
     }
 
 
@@ -230,10 +249,16 @@ def _agency_period(totals: dict, key: int) -> dict:
 @panel("board", slot="side")
 def board(ctx: WallContext) -> dict:
     """Per agency: open and overdue now; acknowledgments within target and medians, today and
-    this week."""
+    this week. The command center's own row (complaints not yet with an agency) and agencies
+    made inactive that still hold complaints are listed too: the rows add up to the open total."""
     rows = []
-    agencies = Agency.objects.filter(region=ctx.region, is_active=True)
-    for agency_id, code, name in agencies.values_list("id", "code", "short_name"):
+    holding = {k for k, n in ctx.open_by_agency.items() if n} | set(ctx.overdue_by_agency)
+    agencies = Agency.objects.filter(region=ctx.region).filter(
+        Q(is_active=True) | Q(id__in=holding)
+    )
+    listed = [(0, "", _("Ruang kendali"))]
+    listed += agencies.values_list("id", "code", "short_name")
+    for agency_id, code, name in listed:
         today, week = _agency_period(ctx.today, agency_id), _agency_period(ctx.week, agency_id)
         now = {
             "open": ctx.open_by_agency.get(agency_id, 0),
@@ -245,7 +270,7 @@ def board(ctx: WallContext) -> dict:
     return {"target_min": ack_target_minutes(), "agencies": rows}
 
 
-@panel("alarms", slot="overlay")
+@panel("alarms", slot="above")
 def alarms(ctx: WallContext) -> dict:
     """Bursts: at least LIVE_BURST_COUNT reports of one category in one kelurahan in the window."""
     minutes, threshold = int(env("LIVE_BURST_MINUTES")), int(env("LIVE_BURST_COUNT"))

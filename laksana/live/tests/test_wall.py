@@ -51,7 +51,7 @@ def test_wall_data_shows_open_complaints_and_no_personal_data(client, operator, 
     for private in ("Budi", "081298765432", "081234567890", "rumah Pak", "Siti"):
         assert private not in text
     clusters = data["panels"]["map"]["clusters"]
-    assert sum(c["n"] for c in clusters) == 2 == data["panels"]["numbers"]["open"]
+    assert sum(c["n"] for c in clusters) == 2 == data["open"]
     incoming = {card["number"]: card for card in data["panels"]["incoming"]["items"]}
     assert incoming[closed.number]["status"] == "rejected"
     assert incoming[confidential.number]["lat"] is None  # counted, never placed
@@ -115,20 +115,49 @@ def test_the_liaison_acknowledges_a_disposition_once(
     assert elsewhere.status_code == 404
 
 
-def test_the_slow_panels_are_computed_once_for_every_screen_then_anew(client, operator, submit):
-    """The map counts every open complaint of the region; screens reconnecting or opening within
-    SLOW_PANEL_SECONDS share one computation (the wall refetches these panels every 2 minutes)."""
-    from django.core.cache import cache
+def test_the_map_is_computed_once_per_cursor_and_counts_what_the_numbers_count(
+    client, operator, submit
+):
+    """The map counts every open complaint of the region; screens refreshing after the same
+    events share one computation, and a new event makes it count anew, with the open total."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     submit()
     headers = _bearer(operator.user)
-    first = client.get(WALL, **headers).json()["panels"]["map"]
-    submit()
+    first = client.get(WALL, **headers).json()
     with CaptureQueriesContext(connection) as captured:
-        again = client.get(WALL, **headers).json()["panels"]["map"]
-    assert again == first
+        again = client.get(WALL, **headers).json()
+    assert again["panels"]["map"] == first["panels"]["map"]
     assert not [q for q in captured if "FLOOR" in q["sql"]]  # the map's query did not run
-    cache.clear()  # the half minute is over
-    assert client.get(WALL, **headers).json()["panels"]["map"]["open"] == first["open"] + 1
+    submit()
+    after = client.get(WALL, **headers).json()
+    assert after["cursor"] > first["cursor"]
+    assert sum(c["n"] for c in after["panels"]["map"]["clusters"]) == after["open"]
+    assert after["open"] == first["open"] + 1
+
+
+def test_the_board_rows_add_up_to_the_open_total(client, operator, submit):
+    """Complaints not yet at an agency are the command center's row; disposed ones its agency's."""
+    waiting, _t = submit()
+    disposed, _t = submit()
+    disposed = services.verify(staff=operator, complaint=disposed)
+    services.dispose(staff=operator, complaint=disposed)
+    data = client.get(WALL, **_bearer(operator.user)).json()
+    rows = {row["name"]: row["open"] for row in data["panels"]["board"]["agencies"]}
+    assert rows["Ruang kendali"] == 1 and sum(rows.values()) == data["open"] == 2
+
+
+def test_the_on_duty_panel_is_computed_once_for_every_screen(client, operator):
+    """Who is on duty is refetched every two minutes; screens within SLOW_PANEL_SECONDS share
+    one computation."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    headers = _bearer(operator.user)
+    with CaptureQueriesContext(connection) as first:
+        client.get(f"{WALL}?panels=on_duty", **headers)
+    with CaptureQueriesContext(connection) as again:
+        client.get(f"{WALL}?panels=on_duty", **headers)
+    assert [q for q in first if "dispatch_" in q["sql"]]
+    assert not [q for q in again if "dispatch_" in q["sql"]]

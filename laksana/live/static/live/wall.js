@@ -1,20 +1,51 @@
 /* The wall's core: loads the panels' data, follows the live stream (or a replay) and hands each
-   event to every panel. Panels register with LiveWall.panel(name, {render, onEvent, tick}). */
+   event to every panel. Panels (static/live/panels/*.js) register with
+   LiveWall.panel(name, {render(data, snapshot), onEvent(item), tick()}).
+
+   No HTML is ever built from data here or in a panel: elements are made with LiveWall.el and
+   filled with text nodes, so a name typed by anyone stays text. The page's Content-Security-Policy
+   refuses inline script besides. */
 (() => {
   const panels = {};
-  let map = null, refreshTimer = null, replayClock = null;
+  const OPEN = ["submitted", "verified", "dispatched", "in_progress", "waiting"];
+  let map = null, bounds = null, refreshTimer = null, replayClock = null;
+  const replayed = new Map();  // while replaying: number -> status after the latest event
 
   const LiveWall = window.LiveWall = {
-    config: null, labels: null, replaying: false,
+    config: null, labels: null, replaying: false, open: null, OPEN,
     panel(name, spec) { panels[name] = spec; },
+    /* el("li", {className: "x", text: "...", title: "...", dataset: {n: 1}}, child, "text") */
+    el(tag, props, ...children) {
+      const node = document.createElement(tag);
+      for (const [key, value] of Object.entries(props || {})) {
+        if (value == null) continue;
+        if (key === "text") node.textContent = value;
+        else if (key === "dataset") Object.assign(node.dataset, value);
+        else if (key === "className" || key === "title") node[key] = value;
+        else node.setAttribute(key, value);
+      }
+      node.append(...children.filter(c => c != null));  // strings become text nodes
+      return node;
+    },
     getMap() {
       if (!map) {
         map = L.map("wall-map", {zoomControl: false, attributionControl: !!LiveWall.config.tiles, zoomSnap: 0.25});
         if (LiveWall.config.tiles) {
           L.tileLayer(LiveWall.config.tiles, {maxZoom: 18, attribution: "© OpenStreetMap", className: "tiles"}).addTo(map);
         }
+        // The map's box changes when alarms come and go above it: keep the whole region in view.
+        new ResizeObserver(() => { map.invalidateSize(); LiveWall.fit(); }).observe(map.getContainer());
       }
       return map;
+    },
+    /* Show these bounds (the region) whole, clear of the total and the legend drawn on the map. */
+    fit(newBounds) {
+      if (newBounds) bounds = newBounds;
+      if (!map || !bounds || !bounds.isValid()) return;
+      const box = map.getContainer().getBoundingClientRect();
+      const below = el => { const r = document.querySelector(el).getBoundingClientRect(); return r.bottom - box.top; };
+      const above = el => { const r = document.querySelector(el).getBoundingClientRect(); return box.bottom - r.top; };
+      map.fitBounds(bounds, {paddingTopLeft: [20, below(".map-total") + 12], paddingBottomRight: [20, above(".legend") + 12], animate: false});
     },
     now() { return replayClock || Date.now() / 1000; },
     duration(seconds) {
@@ -25,6 +56,14 @@
     },
     age(ts) { return LiveWall.duration(LiveWall.now() - ts); },
   };
+
+  /* The open total, one figure for every place that shows it. */
+  function setOpen(value) {
+    LiveWall.open = value;
+    for (const node of document.querySelectorAll('[data-total="open"]')) {
+      node.textContent = value == null ? "–" : value.toLocaleString();
+    }
+  }
 
   function each(method, ...args) {
     for (const [name, spec] of Object.entries(panels)) {
@@ -46,15 +85,22 @@
     if (!response.ok) throw new Error(`wall data: HTTP ${response.status}`);
     return response.json();
   }
-  function render(data) {
+  /* One answer is one snapshot: every panel in it and the open total are drawn in one go. */
+  function render(data, withTotals) {
+    if (withTotals) setOpen(data.open);
     for (const [name, value] of Object.entries(data.panels)) {
-      try { panels[name] && panels[name].render(value); } catch (err) { console.error(name, err); }
+      try { panels[name] && panels[name].render(value, data); } catch (err) { console.error(name, err); }
     }
+    document.getElementById("wall").dataset.cursor = data.cursor;
   }
-  const refreshed = kind => Object.keys(LiveWall.config.refresh).filter(n => LiveWall.config.refresh[n] === kind);
-  function refresh(kind) { load(refreshed(kind)).then(render).catch(err => console.error(err)); }
+  const refreshed = kind => Object.keys(LiveWall.config.refresh).filter(n => kind.includes(LiveWall.config.refresh[n]));
+  const FIGURES = ["events", "cursor"];
+  function refresh(kind) {
+    const figures = kind === FIGURES;
+    load(refreshed(kind)).then(data => render(data, figures)).catch(err => console.error(err));
+  }
   function soon() {  // figures follow the events, at most every few seconds
-    if (!refreshTimer) refreshTimer = setTimeout(() => { refreshTimer = null; refresh("events"); }, 2500);
+    if (!refreshTimer) refreshTimer = setTimeout(() => { refreshTimer = null; refresh(FIGURES); }, 2500);
   }
 
   function follow(cursor) {
@@ -67,7 +113,7 @@
   async function start() {
     try {
       const data = await load();
-      render(data);
+      render(data, true);
       follow(data.cursor);
     } catch (err) {
       mode(LiveWall.labels.reconnecting, false);
@@ -77,8 +123,9 @@
 
   async function replay(day) {
     LiveWall.replaying = true;
-    render(await load(["areas", "board"], day));
-    render({panels: {incoming: {items: []}, map: {clusters: [], open: 0}}});
+    render(await load(["areas", "board"], day), false);
+    render({panels: {incoming: {items: []}, map: {clusters: []}}}, false);
+    setOpen(0);
     each("startReplay");
     const params = new URLSearchParams({day, speed: LiveWall.config.speed});
     const source = new EventSource(`${LiveWall.config.replay}?${params}`);
@@ -86,6 +133,9 @@
       const item = JSON.parse(message.data);
       replayClock = item.ts;
       document.getElementById("wall-clock").textContent = item.at.slice(11, 19);
+      // Open, as replayed: complaints of that day's events whose latest status is an open one.
+      replayed.set(item.complaint.number, item.complaint.status);
+      setOpen([...replayed.values()].filter(s => OPEN.includes(s)).length);
       each("onEvent", item);
     };
     source.addEventListener("end", () => { source.close(); mode(LiveWall.labels.ended, true); });
@@ -97,8 +147,8 @@
     const day = LiveWall.config.replay_day;
     if (day) { replay(day); return; }
     start();
-    setInterval(() => refresh("events"), 60000);
-    setInterval(() => refresh("slow"), 120000);
+    setInterval(() => refresh(FIGURES), 60000);
+    setInterval(() => refresh(["slow"]), 120000);
     setInterval(() => {
       document.getElementById("wall-clock").textContent = new Date().toLocaleTimeString("en-GB", {hour12: false, timeZone: LiveWall.config.timezone});
       each("tick");
