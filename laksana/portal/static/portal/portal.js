@@ -68,7 +68,10 @@
         if (!geojson) return;
         var layer = L.geoJSON(geojson, {
           style: { color: "#0b5cad", weight: 1.5, fillColor: "#0b5cad", fillOpacity: 0.06 },
-          onEachFeature: function (feature, shape) { shape.bindTooltip(feature.properties.name); },
+          onEachFeature: function (feature, shape) {
+            // A text node: Leaflet renders a string tooltip as HTML, and area names are data.
+            shape.bindTooltip(document.createTextNode(feature.properties.name));
+          },
           interactive: !config.picker
         }).addTo(map);
         layer.bringToBack();
