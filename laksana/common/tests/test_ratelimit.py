@@ -65,8 +65,9 @@ def test_photos_reopen_and_rating_are_rate_limited(client, tangerang, settings):
     token = _submit(client, 1).json()["token"]
     base = f"/api/v1/track/{token}"
     codes = [
-        client.post(f"{base}/rate", data='{"rating": 9}', content_type="application/json")
-        .status_code
+        client.post(
+            f"{base}/rate", data='{"rating": 9}', content_type="application/json"
+        ).status_code
         for _ in range(3)
     ]
     assert codes == [422, 422, 422]
