@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import ApiToken
+from .views import AdminLockoutAuthenticationForm
 
 
 @admin.register(ApiToken)
@@ -17,3 +18,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # tokens are created through the API or `laksana token`, shown once
+
+
+# The admin's sign-in says why it refuses while locked out (the lockout itself covers it anyway).
+admin.site.login_form = AdminLockoutAuthenticationForm

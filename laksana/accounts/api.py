@@ -4,6 +4,7 @@ from ninja import Router, Schema
 
 from laksana.agencies.models import Membership
 from laksana.common.auth import STAFF_AUTH
+from laksana.complaints.schemas import ErrorOut
 
 from . import lockout, services
 
@@ -35,19 +36,17 @@ class MeOut(Schema):
 
 @router.post(
     "/auth/token",
-    response={201: TokenOut},
+    response={201: TokenOut, 401: ErrorOut, 429: ErrorOut},
     summary="Create a personal API token (locked after 5 failures in 15 minutes)",
 )
 def create_token(request, payload: TokenIn):
     ip = lockout.client_ip(request)
     lockout.check(username=payload.username, ip=ip)  # the same lockout as the sign-in page
-    try:
-        token, key = services.token_for_password(
-            username=payload.username, password=payload.password, name=payload.name
-        )
-    except services.BadCredentials:
-        lockout.record_failure(username=payload.username, ip=ip)
-        raise
+    # A failure is recorded by the lockout's user_login_failed receiver (accounts.lockout).
+    token, key = services.token_for_password(
+        request=request, username=payload.username, password=payload.password, name=payload.name
+    )
+    # A token exchange sends no user_logged_in signal: clear the failures here.
     lockout.record_success(username=payload.username, ip=ip)
     return 201, {"token": key, "name": token.name}
 

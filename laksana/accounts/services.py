@@ -32,8 +32,11 @@ def create_token(*, user, name: str) -> tuple[ApiToken, str]:
     return token, key
 
 
-def token_for_password(*, username: str, password: str, name: str) -> tuple[ApiToken, str]:
-    user = authenticate(username=username, password=password)
+def token_for_password(
+    *, username: str, password: str, name: str, request=None
+) -> tuple[ApiToken, str]:
+    # The request lets the sign-in lockout (accounts.lockout) count failures per address.
+    user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         raise BadCredentials(_("Nama pengguna atau kata sandi salah."))
     return create_token(user=user, name=name or "api")
