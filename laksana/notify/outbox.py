@@ -22,7 +22,7 @@ from laksana.common.timefmt import local_iso
 from laksana.complaints.models import Complaint, Event
 from laksana.complaints.privacy import mask
 
-from . import channels
+from . import channels, tasks
 from .models import Notification, WebhookEndpoint
 
 PHONE_CHANNELS = ("whatsapp", "sms")  # the first one configured carries messages to a phone
@@ -70,15 +70,8 @@ def record(
         ids = list(
             Notification.objects.filter(event=event).order_by("id").values_list("id", flat=True)
         )
-    transaction.on_commit(lambda: _queue(ids))
+    transaction.on_commit(lambda: tasks.queue(ids), robust=True)
     return created
-
-
-def _queue(ids: list[int]) -> None:
-    from .tasks import deliver
-
-    for pk in ids:
-        deliver.enqueue(pk)
 
 
 def _payload(event: Event, complaint: Complaint) -> dict:
