@@ -49,6 +49,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("PORT", "8000", "Port that `laksana serve` and `laksana demo` listen on."),
         Setting("HOST", "127.0.0.1", "Address that `laksana serve` and `laksana demo` bind."),
         Setting("WEB_WORKERS", "1", "Number of ASGI worker processes for `laksana serve`."),
+        Setting(
+            "WEB_GRACEFUL_TIMEOUT",
+            "10",
+            "Seconds `laksana serve` waits for open requests on stop before killing a worker "
+            "(live streams are told to reconnect at once).",
+        ),
         Setting("MEDIA_ROOT", "<LAKSANA_DATA_DIR>/media", "Where uploaded photos are stored."),
         Setting("MAX_UPLOAD_MB", "10", "Largest photo accepted, in megabytes."),
         Setting(

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every response (errors and static files too) carries the policy.
     "csp.middleware.CSPMiddleware",
+    # Next: a database outage answers 503 + Retry-After, not a 500 (laksana/common/outage.py).
+    "laksana.common.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -208,7 +210,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"laksana": {"handlers": ["console"], "level": env("LOG_LEVEL")}},
+    "loggers": {
+        "laksana": {"handlers": ["console"], "level": env("LOG_LEVEL")},
+        # The web server's access log (laksana.common.serving: one line per request).
+        "granian.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Addresses public rate limits never refuse (laksana/common/ratelimit.py).

@@ -1,83 +1,127 @@
-"""Serving Laksana over ASGI with uvicorn: one process, or several that each accept their own
-connections.
+"""Serving Laksana: granian supervises the web worker processes (`laksana serve`).
 
-uvicorn's own `--workers` shares one listening socket between its processes, and whichever process
-wakes first accepts every connection waiting at that moment: a burst of keep-alive clients (a
-room's screens reconnecting, a load test) all land on one process while the others idle. Here
-each worker process binds its own socket to the same address with SO_REUSEPORT, so the kernel
-spreads new connections over the processes.
+Why granian, over the uvicorn processes Laksana used to start itself and over gunicorn with
+uvicorn workers: see docs/ARCHITECTURE.md ("The web server"). What it gives here:
+- a worker that dies is replaced (respawn) while the others keep serving;
+- on Linux each worker binds the port with SO_REUSEPORT, so the kernel spreads keep-alive
+  connections over the workers (one shared socket lets the first to wake take a whole burst);
+- a stop is bounded: workers still busy after WEB_GRACEFUL_TIMEOUT seconds are killed. Live
+  streams never end by themselves, so each worker ends them first, telling browsers to
+  reconnect (to another worker, or to this server once it is back) and resume by Last-Event-ID.
+
+`laksana demo` serves in its own process instead (`serve_here`): its background worker and
+simulated activity publish on SQLite's in-process bus, which only streams of the same process
+hear.
 """
 
-import multiprocessing
-import multiprocessing.connection
+import asyncio
+import logging
+import os
 import signal
-import socket
-import sys
 
-import uvicorn
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
 
-APP = "laksana.asgi:application"
+log = logging.getLogger("laksana.serve")
 
-
-def _config(host: str, port: int, *, log_level: str, access_log: bool) -> uvicorn.Config:
-    return uvicorn.Config(
-        APP, host=host, port=port, log_level=log_level, access_log=access_log, lifespan="off"
-    )
-
-
-def _reuse_port_socket(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
-    sock.set_inheritable(True)
-    return sock
+TARGET = "laksana.common.serving:worker_application"  # a factory, called in each worker
+# Sent to every open stream when its worker stops: reconnect in one second, elsewhere.
+RECONNECT_FRAME = b'retry: 1000\nevent: reconnect\ndata: {"reason": "server-stopping"}\n\n'
+# An access line per request through Python logging (logger "granian.access"), so filters
+# configured in settings.LOGGING (e.g. redaction of tokens in URLs) apply to it.
+ACCESS_FORMAT = '%(addr)s "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).1fms'
 
 
-def _worker(host: str, port: int, log_level: str, access_log: bool) -> None:
-    sock = _reuse_port_socket(host, port)
-    uvicorn.Server(_config(host, port, log_level=log_level, access_log=access_log)).run([sock])
+def check_database(workers: int) -> None:
+    """Refuse what cannot work: several web processes on SQLite split the live bus (each
+    process hears only its own events, so two wall screens show different halves)."""
+    if workers > 1 and connections["default"].vendor == "sqlite":
+        raise ImproperlyConfigured(
+            f"WEB_WORKERS={workers} needs PostgreSQL: on SQLite the live bus is inside one "
+            "process, so each web worker's wall screens would see only the events written "
+            "through that worker. Set WEB_WORKERS=1, or DATABASE_URL=postgres://..."
+        )
+    if connections["default"].vendor == "sqlite":
+        log.warning(
+            "SQLite: one web process. Events written by `laksana worker` in another process "
+            "(deadline breaches) reach open wall screens only when they reconnect."
+        )
 
 
 def serve(
-    *, host: str, port: int, workers: int, log_level: str = "info", access_log: bool = True
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    graceful_timeout: int,
+    log_level: str = "info",
+    access_log: bool = True,
 ) -> int:
-    """Serve until SIGINT/SIGTERM; returns the exit status. With several workers, a worker that
-    dies stops the others (a supervisor such as systemd restarts the whole server)."""
-    if workers <= 1:
-        uvicorn.run(
-            APP, host=host, port=port, log_level=log_level, access_log=access_log, lifespan="off"
-        )
-        return 0
-    # Bound once here first, so a taken port fails at once and loudly rather than in each worker.
-    _reuse_port_socket(host, port).close()
-    context = multiprocessing.get_context("spawn")
-    processes = [
-        context.Process(
-            target=_worker, args=(host, port, log_level, access_log), name=f"laksana-web-{i}"
-        )
-        for i in range(workers)
-    ]
-    for process in processes:
-        process.start()
+    """Serve until SIGINT/SIGTERM; returns the exit status (non-zero when granian gave up, e.g.
+    a worker crashing again within seconds of its respawn: then systemd restarts it all)."""
+    from granian import Granian
+    from granian.constants import Interfaces
 
-    def stop(_signum, _frame) -> None:
-        for process in processes:
-            if process.is_alive():
-                process.terminate()  # uvicorn finishes its open requests on SIGTERM
+    check_database(workers)
+    server = Granian(
+        TARGET,
+        address=host,
+        port=port,
+        interface=Interfaces.ASGINL,  # Django's ASGI handler speaks no lifespan protocol
+        factory=True,
+        workers=workers,
+        respawn_failed_workers=True,
+        respawn_interval=1.0,
+        workers_kill_timeout=graceful_timeout,
+        log_level=log_level,
+        log_access=access_log,
+        log_access_format=ACCESS_FORMAT,
+    )
+    try:
+        server.serve()
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    status = 0
-    sentinels = {process.sentinel: process for process in processes}
-    while sentinels:
-        ended = multiprocessing.connection.wait(list(sentinels))
-        for sentinel in ended:
-            process = sentinels.pop(sentinel)
-            process.join()  # its sentinel closes a moment before its exit status can be read
-            if process.exitcode not in (0, -signal.SIGTERM) and status == 0:
-                status = 1
-                sys.stderr.write(f"{process.name} exited with {process.exitcode}: stopping\n")
-                stop(None, None)
-    return status
+
+def serve_here(*, host: str, port: int, log_level: str = "info") -> None:
+    """One process, this one (the demo: its worker thread and simulation share the bus)."""
+    import uvicorn
+
+    uvicorn.run(
+        "laksana.asgi:application", host=host, port=port, log_level=log_level, lifespan="off"
+    )
+
+
+def _end_streams_and_stop() -> None:
+    from laksana.live.hub import end_streams
+
+    ended = end_streams(RECONNECT_FRAME)
+    if ended:
+        log.info("stopping: %d live stream(s) told to reconnect", ended)
+    # Then granian's own stop (its SIGINT handler does what its SIGTERM one would): it waits
+    # for the requests in flight, the streams among them now ending.
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+class _StoppableStreams:
+    """The ASGI application of granian's workers: Laksana's, plus a SIGTERM handler on the
+    worker's event loop that ends the live streams before granian waits for open requests."""
+
+    def __init__(self, app) -> None:
+        self._app = app
+        self._loop = None
+
+    async def __call__(self, scope, receive, send):
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # the first request: granian's loop runs by now
+            self._loop = loop
+            loop.add_signal_handler(signal.SIGTERM, _end_streams_and_stop)
+        await self._app(scope, receive, send)
+
+
+def worker_application() -> _StoppableStreams:
+    """Called by granian in each worker as it starts (Django loads before the first request)."""
+    from laksana.asgi import application as app
+
+    return _StoppableStreams(app)

@@ -215,3 +215,20 @@ def render_since(last_ids: dict[int, int]) -> list[Rendered]:
     for region_id, last in last_ids.items():
         missed |= Q(region_id=region_id, id__gt=last)
     return _rendered(events_with_complaints(Event.objects.filter(missed))[:RESYNC_LIMIT])
+
+
+def end_streams(frame: bytes) -> int:
+    """The server is stopping: send `frame` (a reconnect hint) to every stream open in this
+    process and end it; returns how many. Runs on the event loop (a signal handler there)."""
+    ended = 0
+    for hub in list(_hubs.values()):
+        for clients in list(hub.clients.values()):
+            for client in list(clients):
+                # What is queued is dropped (the browser resumes by Last-Event-ID), then the
+                # hint, then the end of the stream.
+                client.drop()
+                client.queue.get_nowait()
+                client.queue.put_nowait((0, frame))
+                client.queue.put_nowait(None)
+                ended += 1
+    return ended

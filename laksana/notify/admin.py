@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from laksana.common.admin import RegionScopedAdmin
 
-from . import delivery
+from . import tasks
 from .models import Notification, WebhookEndpoint
 
 
@@ -47,5 +47,5 @@ class NotificationAdmin(RegionScopedAdmin):
 
     @admin.action(description=_("Kirim ulang yang gagal atau tidak pasti"))
     def send_again(self, request, queryset):
-        count = delivery.resend(queryset)
+        count = tasks.resend(queryset)
         self.message_user(request, _("%(n)d notifikasi dijadwalkan ulang.") % {"n": count})

@@ -3,7 +3,9 @@ work adds SMS, WhatsApp and Telegram by subclassing Channel and listing it in NO
 
 A channel's contract:
 - `open()` gets ready (connects) without sending anything: a crash here loses nothing;
-- `send(message)` hands the message over; the outbox marks the row `sending` just before;
+- `send(message)` hands the message over and returns the receiving side's answer (an SMTP
+  reply, an HTTP status) for the record; the outbox marks the row `sending` just before;
+  raise OutcomeUnknown when the message may have been taken but no answer came;
 - `dedupes_by_key`: whether the receiving side recognises a repeated `message.key`. If it does,
   a send whose outcome is unknown (the worker died) is simply repeated; if not, the row is held as
   `uncertain` for a person to check, so the citizen never gets the same message twice.
@@ -23,10 +25,15 @@ from django.core.mail import EmailMessage, get_connection
 from django.utils.module_loading import import_string
 
 TIMEOUT_SECONDS = 10
+DJANGO_SMTP = "django.core.mail.backends.smtp.EmailBackend"
 
 
 class PermanentError(Exception):
     """Delivery can never succeed as addressed; do not retry."""
+
+
+class OutcomeUnknown(Exception):
+    """The message was handed over but no answer came: it may or may not have been taken."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,7 @@ class Channel:
     def open(self) -> None:
         """Connect, without sending anything."""
 
-    def send(self, message: Message) -> None:
+    def send(self, message: Message) -> str:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -61,12 +68,17 @@ class EmailChannel(Channel):
     name = "email"
 
     def __init__(self) -> None:
-        self.connection = get_connection(fail_silently=False)
+        backend, options = settings.EMAIL_BACKEND, {}
+        if backend == DJANGO_SMTP:
+            # The same, telling refused from unknown, and never waiting for ever on a reply.
+            backend = "laksana.notify.smtp.EmailBackend"
+            options["timeout"] = settings.EMAIL_TIMEOUT or TIMEOUT_SECONDS
+        self.connection = get_connection(backend, fail_silently=False, **options)
 
     def open(self) -> None:
         self.connection.open()
 
-    def send(self, message: Message) -> None:
+    def send(self, message: Message) -> str:
         email = EmailMessage(
             subject=message.subject,
             body=message.body,
@@ -77,7 +89,18 @@ class EmailChannel(Channel):
                 "X-Laksana-Delivery": message.key,
             },
         )
-        email.send()
+        smtp = getattr(self.connection, "connection", None)
+        try:
+            email.send()
+        except Exception as exc:
+            if getattr(smtp, "terminated", False) and getattr(smtp, "reply", None) is None:
+                raise OutcomeUnknown(f"{type(exc).__name__}: {exc}") from exc
+            raise
+        reply = getattr(smtp, "reply", None)
+        if reply is None:
+            return "accepted"  # a backend without SMTP (console, file: the demo, tests)
+        code, text = reply
+        return f"{code} {text.decode(errors='replace')}"[:500]
 
     def close(self) -> None:
         self.connection.close()
@@ -116,6 +139,7 @@ class WebhookChannel(Channel):
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
                 response.read(1024)
+                return f"HTTP {response.status}"
         except urllib.error.HTTPError as exc:
             # 4xx other than 408/429: the receiver refuses this delivery; retrying won't help.
             if 400 <= exc.code < 500 and exc.code not in (408, 429):

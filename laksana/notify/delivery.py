@@ -14,13 +14,16 @@ the citizen never gets the same message twice; admins see it in the outbox list 
 """
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from laksana.common import clock
 
-from . import channels
+from . import channels, journal
 from .models import Notification
 from .render import render
 
@@ -37,14 +40,16 @@ BACKOFF = (
     timedelta(hours=6),
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
+RetryHook = Callable[[int, datetime], None]
 
 
 def _now() -> datetime:
     return clock.now()
 
 
-def deliver(pk: int) -> str:
-    """Deliver one outbox row if it is due; returns its status afterwards."""
+def deliver(pk: int, *, on_retry: RetryHook | None = None) -> str:
+    """Deliver one outbox row if it is due; returns its status afterwards. After a failed
+    attempt that will be retried, `on_retry(pk, when)` (tasks.py queues the retry's job)."""
     row = Notification.objects.select_related("endpoint").filter(pk=pk).first()
     if row is None:
         return "missing"
@@ -58,7 +63,7 @@ def deliver(pk: int) -> str:
         message = render(row)
     except Exception as exc:
         log.exception("notification %s could not be rendered", pk)
-        return _failed(row, row.status, exc, permanent=True)
+        return _failed(row, row.status, exc, permanent=True, on_retry=on_retry)
     attempt = row.attempts + 1
     claimed = Notification.objects.filter(
         pk=pk, status=N.PENDING, attempts=row.attempts, next_attempt_at__lte=now
@@ -66,23 +71,132 @@ def deliver(pk: int) -> str:
     if claimed != 1:
         return "taken"
     row.attempts = attempt
+    _held[pk] = attempt  # released by settle_held() if the database goes away meanwhile
     channel = None
     try:
-        channel = channels.get(row.channel)
-        channel.open()
-        if not _move(row, N.CLAIMED, N.SENDING, lease_until=_now() + LEASE):
-            return "taken"  # our lease ran out and another worker has it now
-        channel.send(message)
-    except Exception as exc:
-        return _failed(row, None, exc, permanent=isinstance(exc, channels.PermanentError))
+        try:
+            channel = channels.get(row.channel)
+            channel.open()
+            if not _move(row, N.CLAIMED, N.SENDING, lease_until=_now() + LEASE):
+                return "taken"  # our lease ran out and another worker has it now
+        except DatabaseError:
+            raise  # the worker settles what it held once the database is back
+        except Exception as exc:
+            permanent = isinstance(exc, channels.PermanentError)
+            return _failed(row, None, exc, permanent=permanent, on_retry=on_retry)
+        # From here the channel's answer is journalled before the database hears of it.
+        return _send(row, channel, message, on_retry=on_retry)
     finally:
         try:
             if channel is not None:
                 channel.close()
         except Exception:
             log.warning("closing the %s channel failed", row.channel, exc_info=True)
-    _move(row, N.SENDING, N.SENT, sent_at=_now(), lease_until=None, last_error="")
+
+
+def _send(row: Notification, channel, message, *, on_retry: RetryHook | None) -> str:
+    key, attempt = str(row.key), row.attempts
+    journal.write(key, attempt, "handing")
+    try:
+        receipt = channel.send(message) or ""
+    except channels.OutcomeUnknown as exc:
+        journal.write(key, attempt, "unknown", error=str(exc)[:500])
+        _uncertain(row, f"{exc}")
+        return N.UNCERTAIN
+    except Exception as exc:
+        journal.write(key, attempt, "refused", error=f"{type(exc).__name__}: {exc}"[:500])
+        permanent = isinstance(exc, channels.PermanentError)
+        return _failed(row, None, exc, permanent=permanent, on_retry=on_retry)
+    journal.write(key, attempt, "sent", receipt=receipt)
+    _move(row, N.SENDING, N.SENT, sent_at=_now(), lease_until=None, last_error="", receipt=receipt)
+    _held.pop(row.pk, None)
+    journal.forget({(key, attempt)})
     return N.SENT
+
+
+def _uncertain(row: Notification, why: str) -> None:
+    Notification.objects.filter(pk=row.pk, status=N.SENDING, attempts=row.attempts).update(
+        status=N.UNCERTAIN,
+        lease_until=None,
+        last_error=_("Dikirim, tetapi server penerima tidak menjawab: %(why)s") % {"why": why},
+    )
+    _held.pop(row.pk, None)
+
+
+# Rows this process claimed and has not settled: {pk: attempt}.
+_held: dict[int, int] = {}
+
+
+def settle_held() -> dict[str, int]:
+    """After the database came back: settle what this process held when it went away. A row
+    still `claimed` was never handed over: pending again at once. A `sending` one is settled
+    from the journal (settle_journal)."""
+    counts = settle_journal()
+    released = 0
+    for pk, attempt in list(_held.items()):
+        released += Notification.objects.filter(pk=pk, attempts=attempt, status=N.CLAIMED).update(
+            status=N.PENDING, lease_until=None, next_attempt_at=_now()
+        )
+        _held.pop(pk, None)
+    counts["released"] = released
+    if released:
+        log.warning("notify: %d claimed notification(s) released after a database outage", released)
+    return counts
+
+
+def settle_journal() -> dict[str, int]:
+    """Rows left `sending` whose attempt this machine's journal knows: `sent` (with the
+    receiving server's answer), `refused` (pending, retried), `unknown`/`handing` (uncertain:
+    the message may have been taken, only a person can tell)."""
+    entries = journal.outcomes()
+    counts = {"sent": 0, "retried": 0, "uncertain": 0}
+    if not entries:
+        return counts
+    keys = {key for key, _attempt in entries}
+    settled = set()
+    rows = Notification.objects.filter(status=N.SENDING, key__in=keys)
+    for row in rows:
+        entry = entries.get((str(row.key), row.attempts))
+        if entry is None:
+            continue
+        step = entry["step"]
+        if step == "sent":
+            done = _move(
+                row,
+                N.SENDING,
+                N.SENT,
+                sent_at=_now(),
+                lease_until=None,
+                last_error="",
+                receipt=entry.get("receipt", ""),
+            )
+            counts["sent"] += done
+        elif step == "refused" or channels.dedupes_by_key(row.channel):
+            # Not taken, or the receiver recognises a repeat by our key: send again.
+            counts["retried"] += _move(
+                row,
+                N.SENDING,
+                N.PENDING,
+                lease_until=None,
+                next_attempt_at=_now(),
+                last_error=entry.get("error") or "",
+            )
+        else:
+            _uncertain(row, entry.get("error") or _("pekerja terputus saat mengirim"))
+            counts["uncertain"] += 1
+        _held.pop(row.pk, None)
+    # Lines whose rows are no longer `sending` (settled now or before) are not needed.
+    still = {
+        (str(k), a)
+        for k, a in Notification.objects.filter(status=N.SENDING, key__in=keys).values_list(
+            "key", "attempts"
+        )
+    }
+    settled = set(entries) - still
+    journal.forget(settled)
+    if any(counts.values()):
+        log.warning("notify: settled from the journal: %s", counts)
+    return counts
 
 
 def _claimable(row: Notification, now: datetime) -> bool:
@@ -98,7 +212,14 @@ def _move(row: Notification, old: str, new: str, **fields) -> bool:
     return bool(moved)
 
 
-def _failed(row: Notification, old: str | None, exc: Exception, *, permanent: bool) -> str:
+def _failed(
+    row: Notification,
+    old: str | None,
+    exc: Exception,
+    *,
+    permanent: bool,
+    on_retry: RetryHook | None,
+) -> str:
     """Record a failed attempt: retry after the backoff, or give up and show it to admins."""
     error = f"{type(exc).__name__}: {exc}"[:2000]
     log.warning("notification %s attempt %s failed: %s", row.pk, row.attempts, error)
@@ -112,9 +233,8 @@ def _failed(row: Notification, old: str | None, exc: Exception, *, permanent: bo
     Notification.objects.filter(pk=row.pk, status__in=states).update(
         status=N.PENDING, last_error=error, lease_until=None, next_attempt_at=retry_at
     )
-    from .tasks import deliver as deliver_task
-
-    deliver_task.using(run_after=retry_at).enqueue(row.pk)
+    if on_retry is not None:
+        on_retry(row.pk, retry_at)
     return N.PENDING
 
 
@@ -122,6 +242,7 @@ def recover(now: datetime | None = None, *, pk: int | None = None) -> dict[str, 
     """Rows whose worker died: `claimed` -> pending (nothing was sent); `sending` -> pending
     for channels that deduplicate by key, else `uncertain` (see the module's docstring)."""
     now = now or _now()
+    settle_journal()  # what this machine's journal knows needs no guessing
     expired = Notification.objects.filter(lease_until__lt=now)
     if pk is not None:
         expired = expired.filter(pk=pk)
@@ -154,15 +275,12 @@ def due_ids(now: datetime | None = None, *, grace: timedelta, limit: int) -> lis
     )
 
 
-def resend(rows) -> int:
-    """An admin's decision to send failed or uncertain rows again (new attempts, same key)."""
+def reopen(rows) -> list[int]:
+    """An admin's decision to send failed or uncertain rows again (new attempts, same key):
+    they are pending and due now; returns their ids (tasks.resend queues their jobs)."""
     now = timezone.now()
     ids = list(rows.filter(status__in=[N.FAILED, N.UNCERTAIN]).values_list("id", flat=True))
     Notification.objects.filter(id__in=ids).update(
         status=N.PENDING, attempts=0, next_attempt_at=now, lease_until=None
     )
-    from .tasks import deliver as deliver_task
-
-    for pk in ids:
-        deliver_task.enqueue(pk)
-    return len(ids)
+    return ids

@@ -97,6 +97,11 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField()
     lease_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    receipt = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The receiving server's answer (SMTP reply, HTTP status)",
+    )
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
 

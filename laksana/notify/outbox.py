@@ -23,7 +23,7 @@ from laksana.complaints.hooks import EventSubscriber
 from laksana.complaints.models import Complaint, Event
 from laksana.complaints.privacy import mask
 
-from . import channels
+from . import channels, tasks
 from .models import Notification, WebhookEndpoint
 
 PHONE_CHANNELS = ("whatsapp", "sms")  # the first one configured carries messages to a phone
@@ -71,7 +71,7 @@ def record(
         ids = list(
             Notification.objects.filter(event=event).order_by("id").values_list("id", flat=True)
         )
-    transaction.on_commit(lambda: _queue(ids))
+    transaction.on_commit(lambda: tasks.queue(ids), robust=True)
     return created
 
 
@@ -82,12 +82,6 @@ class OutboxEvents(EventSubscriber):
     def written(self, event, complaint, *, by_citizen: bool, prepared) -> None:
         record(event, complaint, by_citizen=by_citizen, endpoints=prepared)
 
-
-def _queue(ids: list[int]) -> None:
-    from .tasks import deliver
-
-    for pk in ids:
-        deliver.enqueue(pk)
 
 
 def _payload(event: Event, complaint: Complaint) -> dict:

@@ -58,7 +58,23 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def test_several_workers_on_sqlite_are_refused_at_start_up():
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import connection
+
+    from laksana.common.serving import check_database
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL serves several workers")
+    with pytest.raises(ImproperlyConfigured, match="WEB_WORKERS=2 needs PostgreSQL"):
+        check_database(2)
+
+
 def test_two_workers_share_a_burst_of_connections_and_stop_on_sigterm(tangerang):
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SKIPPED LOUDLY: several web workers need PostgreSQL (refused on SQLite)")
     port = free_port()
     env = {
         **os.environ,

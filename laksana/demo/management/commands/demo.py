@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from laksana.common.serving import serve_here
 from laksana.demo.services import ACCOUNTS, DEMO_PASSWORD, ensure_accounts, seed_history
 from laksana.dispatch.demo import seed as seed_field_work
 from laksana.live.simulate import run as simulate_activity
@@ -82,7 +83,9 @@ class Command(BaseCommand):
                 ).start()
                 self.stdout.write("Simulating live activity (new complaints every few seconds).")
             try:
-                call_command("serve", workers=1 if simulate else None)
+                # One process: the worker thread and the simulation publish on SQLite's
+                # in-process bus, which only streams served here hear.
+                serve_here(host=host, port=int(port))
             finally:
                 stop.set()
 
