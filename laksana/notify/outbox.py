@@ -83,7 +83,6 @@ class OutboxEvents(EventSubscriber):
         record(event, complaint, by_citizen=by_citizen, endpoints=prepared)
 
 
-
 def _payload(event: Event, complaint: Complaint) -> dict:
     region = complaint.region
     return {
