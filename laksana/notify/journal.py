@@ -13,10 +13,12 @@ appends, and fsyncs, one line per step to a journal on its own disk:
 and the row is settled from it as soon as the database answers again (delivery.settle_journal:
 after a reconnect, at worker start, by the pump). A row `sending` with no line at all was never
 handed over; only "handing" or "unknown" without more is truly unknown and needs a person.
-The file is one per data folder (LAKSANA_DATA_DIR), shared by the workers of this machine.
+The file is one per database in the data folder (LAKSANA_DATA_DIR), shared by the workers of
+this machine.
 """
 
 import fcntl
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -25,11 +27,15 @@ from pathlib import Path
 
 from django.conf import settings
 
-FILENAME = "notify-journal.jsonl"
-
 
 def path() -> Path:
-    return Path(settings.DATA_DIR) / FILENAME
+    # One journal per database: delivery keys and attempts are only unique within one, and
+    # several databases (test workers, installations) may share a data folder.
+    from django.db import connection
+
+    name = str(connection.settings_dict.get("NAME") or "")
+    digest = hashlib.sha256(f"{connection.vendor}:{name}".encode()).hexdigest()[:12]
+    return Path(settings.DATA_DIR) / f"notify-journal-{digest}.jsonl"
 
 
 @contextmanager
