@@ -127,3 +127,15 @@ def test_timeline_names_the_citizen_plainly_and_the_agency_only_beside_its_peopl
     api = client.get(f"/api/v1/regions/{tangerang.slug}/staff/complaints/{c.number}").json()
     rated = next(e for e in api["timeline"] if e["type"] == "rated")
     assert rated["actor_display"] == "Pelapor"
+
+
+def test_confirming_a_disposition_was_seen_is_offered_only_until_it_is_accepted(
+    client, in_state, pupr, tangerang
+):
+    client.force_login(pupr.user)
+    dispatched = in_state("dispatched")
+    page = client.get(url(tangerang.slug, "laporan", dispatched.number)).content.decode()
+    assert "Konfirmasi disposisi sudah dilihat" in page
+    accepted = in_state("in_progress")
+    page = client.get(url(tangerang.slug, "laporan", accepted.number)).content.decode()
+    assert "Konfirmasi disposisi sudah dilihat" not in page

@@ -58,8 +58,9 @@ def available_actions(staff: Staff, c: Complaint) -> set[str]:
         can.add("note")
         if c.status in (S.DISPATCHED, S.IN_PROGRESS):
             can |= {"evidence", "ask"}
-            if c.acknowledged_at is None:
-                can.add("desk-ack")
+        # Accepting a disposition says it was seen: the confirmation is for before that only.
+        if c.status == S.DISPATCHED and c.acknowledged_at is None:
+            can.add("desk-ack")
         if c.status == S.DISPATCHED:
             can |= {"accept", "return", "forward"}
         if c.status == S.IN_PROGRESS:
