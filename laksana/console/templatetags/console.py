@@ -58,10 +58,13 @@ def deadline(complaint) -> dict:
 EXCERPT_CHARS = 140
 
 
-@register.filter
-def citizen_words(complaint, masked: bool = False) -> str:
-    """The first line of the citizen's own words, shortened for a list row."""
-    text = mask(complaint.description) if masked else complaint.description
+@register.simple_tag(takes_context=True)
+def citizen_words(context, complaint) -> str:
+    """The first line of the citizen's own words, shortened for a list row (masked where the
+    page masks them: `masked` in the context)."""
+    text = complaint.description
+    if context.get("masked"):
+        text = mask(text)
     line = next((part.strip() for part in text.splitlines() if part.strip()), "")
     return line if len(line) <= EXCERPT_CHARS else line[: EXCERPT_CHARS - 1].rstrip() + "…"
 

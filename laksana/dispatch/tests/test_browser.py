@@ -61,7 +61,9 @@ def test_officer_starts_checks_in_and_finishes_on_a_phone(
 
         # Opt in to sharing: the page sends the phone's position at once, then every minute.
         page.get_by_role("button", name="Bagikan lokasi saya").click()
-        expect(page.locator("#share-status")).to_contain_text(f"({NEAR[0]:.5f}, {NEAR[1]:.5f})")
+        expect(page.locator("#share-status")).to_contain_text(
+            f"(Lat {NEAR[0]:.5f} · Lng {NEAR[1]:.5f})"
+        )
         page.screenshot(path=SHOTS / "dispatch-4-sharing.png", full_page=True)
 
         detail = page.request.get(
