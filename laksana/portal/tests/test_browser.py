@@ -89,7 +89,6 @@ def test_report_with_a_photo_and_a_map_tap_then_track_rate_and_reopen(
     _no_horizontal_scroll(page)
     shot(page, "1-report-form")
     page.get_by_role("button", name="Kirim laporan").click()
-
     expect(page.get_by_role("heading", name="Laporan terkirim. Terima kasih!")).to_be_visible()
     number = page.locator("#complaint-number").inner_text()
     complaint = Complaint.objects.get(number=number)
@@ -162,3 +161,103 @@ def test_switch_language_browse_public_pages_and_track_by_number(
     expect(page.locator("h1")).to_contain_text(complaint.number)
     expect(page.locator(".status-box")).to_contain_text("Verified")
     shot(page, "12-track-by-number-english")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_error_at_once_then_an_emergency_with_a_photo_preview_and_honest_promises(
+    page, live_server, tangerang, media_root
+):
+    page.goto(f"{live_server.url}/kota-tangerang/lapor/")
+    expect(page.locator("#emergency")).to_be_hidden()
+    page.get_by_label("E-mail (boleh dikosongkan)").fill("bukan-email")
+    # The browser's own checks stop at the first empty field; many phone browsers have none. The
+    # server's answer is what must list everything at once.
+    page.locator("#report-form").evaluate("f => { f.noValidate = true; }")
+    page.get_by_role("button", name="Kirim laporan").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    # One round: the form's own errors and the service's, together.
+    expect(summary).to_contain_text("Ceritakan masalahnya: Wajib diisi.")
+    expect(summary).to_contain_text("Tentukan lokasi")
+    expect(summary).to_contain_text("Alamat e-mail tidak valid.")
+    expect(summary).to_contain_text("Pilih kategori")
+    _no_horizontal_scroll(page)
+    shot(page, "13-every-error-at-once")
+
+    page.get_by_label("Cari kategori").fill("kebakaran")
+    banner = page.locator("#emergency")
+    expect(banner).to_be_visible()
+    expect(banner.get_by_role("link", name="Telepon 112")).to_have_attribute("href", "tel:112")
+    assert banner.evaluate("b => b.getBoundingClientRect().top") < 740  # scrolled into view
+    shot(page, "14-emergency-banner")
+
+    page.get_by_label("Ceritakan masalahnya").fill("Rumah terbakar di gang Melati, api besar.")
+    page.get_by_label("Kecamatan", exact=True).select_option(label="Tangerang")
+    page.get_by_label("E-mail (boleh dikosongkan)").fill("siti@contoh.id")
+    page.get_by_label("Nomor HP (boleh dikosongkan)").fill("0812 3456 7890")
+    small = io.BytesIO()
+    Image.new("RGB", (64, 48), "orange").save(small, "JPEG")
+    page.get_by_label("Foto (boleh dikosongkan)").set_input_files(
+        [{"name": "api<b>.jpg", "mimeType": "image/jpeg", "buffer": small.getvalue()}]
+    )
+    preview = page.locator("#photo-preview li")
+    expect(preview).to_have_count(1)
+    expect(preview.locator("span")).to_have_text("api<b>.jpg")  # a name is text, never markup
+    assert preview.locator("img").evaluate("i => i.complete && i.naturalWidth") == 64
+    assert preview.locator("img").get_attribute("src").startswith("blob:")
+    shot(page, "15-photo-preview")
+    page.get_by_role("button", name="Kirim laporan").click()
+
+    expect(page.get_by_role("heading", name="Laporan terkirim. Terima kasih!")).to_be_visible()
+    first = page.locator("main h2").first
+    expect(first).to_have_text("Keadaan darurat? Telepon 112 sekarang.")
+    updates = page.locator("#updates")
+    expect(updates).to_contain_text("tautan pelacakan")
+    expect(updates).to_contain_text("kami kirim lewat e-mail ke s•••@contoh.id")
+    expect(updates).to_contain_text("belum mengirim kabar lewat SMS atau WhatsApp")
+    expect(updates).not_to_contain_text("kami kirim lewat SMS")
+    expect(updates).to_contain_text("belum tampil untuk umum")
+    _no_horizontal_scroll(page)
+    shot(page, "16-submitted-emergency")
+    assert Complaint.objects.get().attachments.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_labelled_photos_stay_after_a_reopen(page, live_server, submit, operator, pupr, media_root):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from laksana.complaints.tests.images import jpeg_bytes
+
+    complaint, token = submit()
+    services.add_photo(
+        complaint=complaint,
+        actor=services.Citizen(),
+        upload=SimpleUploadedFile("a.jpg", jpeg_bytes()),
+    )
+    c = services.dispose(
+        staff=operator, complaint=services.verify(staff=operator, complaint=complaint)
+    )
+    c = services.accept(staff=pupr, complaint=c)
+    for stage in ("before", "after"):
+        services.add_photo(
+            complaint=c, actor=pupr, purpose="evidence", stage=stage,
+            upload=SimpleUploadedFile(f"{stage}.jpg", jpeg_bytes()),
+        )  # fmt: skip
+    c.refresh_from_db()
+    services.resolve(staff=pupr, complaint=c, response="Lubang sudah ditambal.")
+
+    page.goto(f"{live_server.url}/kota-tangerang/lacak/{token}/")
+    page.get_by_label("Apa yang belum selesai?").fill("Lubangnya muncul lagi setelah hujan.")
+    page.get_by_role("button", name="Buka kembali laporan").click()
+    expect(page.locator(".status-box")).to_contain_text("Ditindaklanjuti")
+    mine = page.locator("#report-photos figcaption")
+    expect(mine).to_have_count(1)
+    expect(mine).to_contain_text("Foto dari pelapor")
+    handling = page.locator("#handling-photos figcaption")
+    expect(handling).to_have_count(2)
+    expect(handling.nth(0)).to_contain_text("Petugas lapangan, sebelum ditangani")
+    expect(handling.nth(1)).to_contain_text("Petugas lapangan, sesudah ditangani")
+    expect(handling.nth(1)).to_contain_text("WIB")
+    expect(page.get_by_role("img", name="Petugas lapangan, sesudah ditangani")).to_be_visible()
+    _no_horizontal_scroll(page)
+    shot(page, "17-photos-after-reopen")
