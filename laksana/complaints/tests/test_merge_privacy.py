@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_merge_into_a_confidential_complaint_hides_its_number(client, submit, operator):
     hidden, _t = submit(is_confidential=True)
     public, token = submit(description="Jalan berlubang di depan SDN 3 belum diperbaiki juga.")
+    public = services.verify(staff=operator, complaint=public)  # published once verified
     services.merge(staff=operator, complaint=public, into=hidden)
 
     page = client.get(f"/kota-tangerang/laporan/{public.number}/").content.decode()
