@@ -8,6 +8,7 @@ from django.conf import settings
 from laksana.accounts.services import create_token
 from laksana.complaints import services
 from laksana.complaints.models import Complaint
+from laksana.testing.personas import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +162,30 @@ def test_the_on_duty_panel_is_computed_once_for_every_screen(client, operator):
         client.get(f"{WALL}?panels=on_duty", **headers)
     assert [q for q in first if "dispatch_" in q["sql"]]
     assert not [q for q in again if "dispatch_" in q["sql"]]
+
+
+WATCHERS = [("region_admin", None), ("operator", None), ("viewer", None), ("auditor", None)]
+NOT_WATCHERS = [("agency_admin", "PUPR"), ("agency_staff", "PUPR"), ("field_officer", "PUPR")]
+
+
+@pytest.mark.parametrize(("role", "agency"), WATCHERS)
+def test_the_roles_that_watch_the_whole_region_open_the_wall(client, tangerang, role, agency):
+    user = staff(f"watch-{role}", tangerang, role, agency).user
+    assert client.get(WALL, **_bearer(user)).status_code == 200
+    client.force_login(user)
+    assert client.get("/kota-tangerang/live/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)  # streams read the user on the pool's own connection
+@pytest.mark.parametrize(("role", "agency"), NOT_WATCHERS)
+def test_agency_staff_and_field_officers_are_refused_the_wall_and_its_streams(
+    client, tangerang, role, agency
+):
+    # A field officer's domain is their own assignments, an agency's its own complaints: the
+    # wall shows every complaint of the region.
+    user = staff(f"no-wall-{role}", tangerang, role, agency).user
+    assert client.get(WALL, **_bearer(user)).status_code == 403
+    client.force_login(user)
+    for path in ("", "stream/", "replay/stream/"):
+        response = client.get(f"/kota-tangerang/live/{path}")
+        assert response.status_code == 403, path
