@@ -24,6 +24,7 @@ def _labels() -> dict:
         "status": {s.value: str(s.label) for s in Status},
         "channel": {c.value: str(c.label) for c in Channel},
         "event": {t.value: str(t.label) for t in Event.Type},
+        "emergency": _("DARURAT"),
         "minutes": _("mnt"),
         "hours": _("jam"),
         "days": _("hari"),

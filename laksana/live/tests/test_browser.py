@@ -2,6 +2,7 @@
 live_server cannot hold an async stream open."""
 
 import os
+import re
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -73,3 +74,16 @@ def test_a_liaison_sees_a_new_disposition_and_acknowledges_it(served, operator, 
     expect(row).not_to_have_class("unacknowledged")
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "live-desk.png")
+
+
+def test_an_emergency_report_is_flagged_on_the_wall_at_once(served, operator, browse):
+    page = browse(session_cookie(operator.user), "/kota-tangerang/live/")
+    expect(page.locator('#wall-mode[data-state="live"]')).to_be_visible()
+    ordinary = served.submit(category="BANJIR")
+    fire = served.submit(category="KEBAKARAN")
+    row = page.locator(f'#incoming li[data-number="{fire}"]')
+    expect(row).to_have_class(re.compile(r"\bemergency\b"))
+    expect(row.locator(".cat")).to_have_text("DARURAT · Kebakaran / penyelamatan")
+    other = page.locator(f'#incoming li[data-number="{ordinary}"]')
+    expect(other).to_be_visible()
+    expect(other).not_to_have_class(re.compile(r"\bemergency\b"))

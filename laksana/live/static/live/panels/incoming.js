@@ -19,7 +19,10 @@
     badge.className = "badge";
     badge.classList.add(`s-${card.status}`);
     badge.textContent = labels.status[card.status] || card.status;
-    li.querySelector(".cat").textContent = card.category;
+    // An emergency category (region data) is flagged the moment it arrives.
+    li.classList.toggle("emergency", Boolean(card.emergency));
+    li.querySelector(".cat").textContent =
+      card.emergency ? `${labels.emergency} · ${card.category}` : card.category;
     li.querySelector(".where").textContent = card.kelurahan || card.kecamatan || "–";
     li.querySelector(".chan").textContent = labels.channel[card.channel] || card.channel;
     li.querySelector(".age").textContent = LiveWall.age(card.submitted_ts);
