@@ -202,12 +202,10 @@ class Bench:
 
     # --- Laksana ------------------------------------------------------------------------------
 
-    def laksana(self, size: int) -> None:
+    def prepare(self, size: int, env: dict) -> dict:
+        """Generate `size` complaints in the database of `env` (in its own process); the
+        context the scenarios need, as `bench --prepare` prints it."""
         o = self.o
-        url = database(o.database_url)
-        env = self.env(url)
-        say(f"  generating in {urlparse(url).path.lstrip('/')}")
-        began = time.monotonic()
         prepared = subprocess.run(
             [sys.executable, "-m", "laksana.cli", "bench", "--prepare", "--sizes", str(size)]
             + ["--seed", str(o.seed), "--days", str(o.days), "--region", o.region],
@@ -218,7 +216,21 @@ class Bench:
         )
         if prepared.returncode != 0:
             raise RuntimeError("preparing the bench database failed (see above)")
-        context = json.loads(prepared.stdout.strip().splitlines()[-1])
+        return json.loads(prepared.stdout.strip().splitlines()[-1])
+
+    def serve_command(self, *, workers: int) -> list[str]:
+        return [sys.executable, "-m", "laksana.cli", "serve", "--workers", str(workers)] + [
+            "--host", "127.0.0.1", "--port", str(self.o.port),
+            "--no-access-log", "--log-level", "warning",
+        ]  # fmt: skip
+
+    def laksana(self, size: int) -> None:
+        o = self.o
+        url = database(o.database_url)
+        env = self.env(url)
+        say(f"  generating in {urlparse(url).path.lstrip('/')}")
+        began = time.monotonic()
+        context = self.prepare(size, env)
         generated = context["generated"]
         self.timings.append(
             f"Laksana preparing {size:,}: {time.monotonic() - began:,.0f} s (generating "
@@ -226,14 +238,10 @@ class Bench:
         )
         began = time.monotonic()
         self.intake_bodies = context["intake"]
-        # As production serves it (README): `laksana serve`, uvicorn in 2 worker processes that
-        # each accept their own connections (laksana.common.serving).
-        command = [sys.executable, "-m", "laksana.cli", "serve", "--workers", "2"]
-        command += ["--host", "127.0.0.1", "--port", str(o.port)]
-        command += ["--no-access-log", "--log-level", "warning"]
+        # As production serves it (README): `laksana serve` with 2 workers (laksana.common.serving).
         server = srv.start(
             "laksana",
-            command,
+            self.serve_command(workers=2),
             env=env,
             port=o.port,
             ready_path="/api/v1/regions",
@@ -262,24 +270,11 @@ class Bench:
         env = {**self.env(f"sqlite:///{path}"), "DATABASE_POOL": "0"}
         say(f"  SQLite: generating in {path}")
         began = time.monotonic()
-        prepared = subprocess.run(
-            [sys.executable, "-m", "laksana.cli", "bench", "--prepare", "--sizes", str(size)]
-            + ["--seed", str(o.seed), "--days", str(o.days), "--region", o.region],
-            env=env,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        if prepared.returncode != 0:
-            raise RuntimeError("preparing the SQLite bench database failed (see above)")
-        context = json.loads(prepared.stdout.strip().splitlines()[-1])
+        context = self.prepare(size, env)
         self.timings.append(f"SQLite preparing {size:,}: {time.monotonic() - began:,.0f} s")
-        command = [sys.executable, "-m", "laksana.cli", "serve", "--workers", "1"]
-        command += ["--host", "127.0.0.1", "--port", str(o.port)]
-        command += ["--no-access-log", "--log-level", "warning"]
         server = srv.start(
             "laksana-sqlite",
-            command,
+            self.serve_command(workers=1),
             env=env,
             port=o.port,
             ready_path="/api/v1/regions",
