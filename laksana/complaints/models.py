@@ -44,6 +44,11 @@ class Channel(models.TextChoices):
     WHATSAPP = "whatsapp", "WhatsApp"
     TELEGRAM = "telegram", "Telegram"
     EMAIL = "email", _("E-mail")
+    # Taken by staff from a citizen who did not use Laksana (see services.intake.record_taken).
+    PHONE = "phone", _("Telepon")
+    LETTER = "letter", _("Surat")
+    WALK_IN = "walk_in", _("Datang langsung")
+    SOCIAL = "social", _("Media sosial")
     DEMO = "demo", _("Data demo")
 
 

@@ -2,7 +2,8 @@
 the places the person's roles in the region use, and sign-out.
 
 Roles and their places:
-- region admin, operator: the console's queues, field work, officers, roster, the wall;
+- region admin, operator: the console's queues, recording reports taken by phone, letter or
+  walk-in, field work, officers, roster, the wall;
   the admin also staff, reply templates and API keys;
 - agency admin, liaison: the agency desk and its live desk, field work, officers, roster;
 - field officer: their tasks and the roster (squads);
@@ -44,6 +45,7 @@ def places(staff: Staff, path: str) -> list[Place]:
     if operator:
         add("console:inbox", _("Kotak masuk"))
         add("console:ready", _("Siap disposisi"))
+        add("console:record", _("Catat laporan"))
     if handler:
         add("console:desk", _("Meja OPD"))
         handled = [a for a in staff.agency_ids if staff.has_in_agency(a, *HANDLERS)]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, manage, queues, staff
+from .views import actions, intake, manage, queues, staff
 
 app_name = "console"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("siap-disposisi/", queues.ready, name="ready"),
     path("meja-opd/", queues.desk, name="desk"),
     path("meja-opd/ditindaklanjuti/", queues.working, name="working"),
+    path("catat-laporan/", intake.record, name="record"),
     path("laporan/", queues.complaints, name="complaints"),
     path("laporan/<str:number>/", queues.complaint, name="complaint"),
     path("laporan/<str:number>/<slug:action>/", actions.act, name="act"),

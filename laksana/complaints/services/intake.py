@@ -36,14 +36,20 @@ from ..models import Status as S
 from .core import (
     MAX_DESCRIPTION,
     MIN_DESCRIPTION,
+    Actor,
     Citizen,
     System,
     _clean_text,
     _counts,
     _event,
+    _is_operator,
+    _require,
     hash_token,
     prepare_event,
 )
+
+# Channels of reports staff take down for a citizen (record_taken), in the console's order.
+TAKEN_CHANNELS = (Channel.PHONE, Channel.WALK_IN, Channel.LETTER, Channel.SOCIAL)
 
 # ---------------------------------------------------------------------------------------------
 # Intake
@@ -162,6 +168,7 @@ def submit(
     source: str = "",
     attributes: dict | None = None,
     data: dict | None = None,
+    actor: Actor | None = None,
 ) -> Submitted:
     """Take in one complaint from any channel.
 
@@ -221,6 +228,7 @@ def submit(
             attributes=attributes or {},
             token=token,
             data=data or {},
+            actor=actor,
         )
     except IntegrityError:
         # The same key raced us (double tap on two connections): the other insert won.
@@ -229,6 +237,26 @@ def submit(
             raise
         return _replay(earlier, region, idempotency_key, category, description)
     return Submitted(complaint=complaint, token=token, created=True)
+
+
+def record_taken(*, staff, channel: str, source: str = "", **submission) -> Submitted:
+    """A report a member of the command center took down for a citizen: a phone call, a letter,
+    a walk-in or a social-media post. One complaint through `submit` like any other, with the
+    channel it came by, the operator as the intake's actor (the `submitted` event names them)
+    and the citizen's contact as given. `source`: the letter's number, the post's address, ...
+    """
+    region = submission.get("region")
+    _require(
+        _is_operator(staff) and region is not None and staff.region.id == region.id,
+        _("Hanya operator ruang kendali yang dapat mencatat laporan warga."),
+    )
+    if channel not in TAKEN_CHANNELS:
+        raise ValidationFailed(
+            _("Pilih saluran laporan: telepon, datang langsung, surat atau media sosial."),
+            code="validation_error",
+            fields={"channel": _("Saluran tidak dikenal.")},
+        )
+    return submit(channel=channel, source=source.strip(), actor=staff, **submission)
 
 
 def _replay(earlier, region, key, category, description) -> Submitted:
@@ -288,7 +316,7 @@ def _next_seq(region: Region) -> int:
         return Region.objects.values_list("complaint_seq", flat=True).get(pk=region.pk)
 
 
-def _insert(*, seq, region, category, area, reporter, token, data, **fields) -> Complaint:
+def _insert(*, seq, region, category, area, reporter, token, data, actor, **fields) -> Complaint:
     """Store the complaint, its reporter and its event in one transaction.
 
     Everything that needs no write is done before the transaction: on SQLite the transaction
@@ -303,7 +331,8 @@ def _insert(*, seq, region, category, area, reporter, token, data, **fields) -> 
     )
     prepared = prepare_event(region.id)
     token_hash = hash_token(token)
-    actor = Citizen() if fields["channel"] != Channel.STAFF else System()
+    if actor is None:
+        actor = Citizen() if fields["channel"] != Channel.STAFF else System()
     with transaction.atomic():
         if seq is None:
             seq = _next_seq(region)

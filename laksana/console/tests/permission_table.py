@@ -54,6 +54,12 @@ class Endpoint:
     setup: Callable[[Ctx, object], None] | None = None
 
 
+def _a_kelurahan(region) -> str:
+    from laksana.regions.models import Area
+
+    return Area.objects.filter(region=region, level="kelurahan").values_list("code", flat=True)[0]
+
+
 def _v(ctx: Ctx, **more) -> dict:
     return {"version": ctx.c.version, **more}
 
@@ -109,6 +115,22 @@ TABLE = [
     Endpoint("home", "GET", C, F(CONSOLE)),
     Endpoint("inbox", "GET", C + "kotak-masuk/", F(OPS), page_roles=F(OPS)),
     Endpoint("ready", "GET", C + "siap-disposisi/", F(OPS), page_roles=F(OPS)),
+    Endpoint("record", "GET", C + "catat-laporan/", F(OPS), page_roles=F(OPS)),
+    Endpoint(
+        "record post",
+        "POST",
+        C + "catat-laporan/",
+        F(OPS),
+        page_roles=F(OPS),
+        data=lambda ctx: {
+            "channel": "phone",
+            "kind": "pengaduan",
+            "category": "JALAN-RUSAK",
+            "description": "Penelepon: jalan berlubang di depan pasar sejak minggu lalu.",
+            "kelurahan": ctx.extra.get("kelurahan", ""),
+        },
+        setup=lambda ctx, region: ctx.extra.update(kelurahan=_a_kelurahan(region)),
+    ),
     Endpoint("desk", "GET", C + "meja-opd/", F(HANDLERS), page_roles=F(HANDLERS)),
     Endpoint(
         "working", "GET", C + "meja-opd/ditindaklanjuti/", F(HANDLERS), page_roles=F(HANDLERS)

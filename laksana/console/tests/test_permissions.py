@@ -92,8 +92,8 @@ def test_matrix_covers_every_console_url_and_staff_api_route():
     assert normal == tabled
     console_names = {u.name for u in urls.urlpatterns} - {"invitation"}  # token is the permission
     covered = {
-        "home", "inbox", "ready", "desk", "working", "complaints", "complaint", "act", "bulk",
-        "save_filter", "delete_filter", "rejection_templates", "rejection_template",
+        "home", "inbox", "ready", "record", "desk", "working", "complaints", "complaint", "act",
+        "bulk", "save_filter", "delete_filter", "rejection_templates", "rejection_template",
         "response_templates", "response_template", "staff", "staff_manage",
     }  # fmt: skip
     assert console_names == covered
