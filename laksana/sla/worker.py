@@ -7,7 +7,11 @@ survives restarts and works the same on SQLite and PostgreSQL. On top of its run
 - jobs of a worker that died (a RUNNING row older than JOB_LEASE) run again; every job is
   idempotent, so running one twice is harmless;
 - a failed job is retried with backoff (RETRY_DELAYS); after the last attempt it stays FAILED,
-  with its traceback, in the admin's task list.
+  with its traceback, in the admin's task list;
+- a lost database connection (restart, failover, a terminated backend) does not end the worker:
+  it closes the connection, waits (RECONNECT_DELAYS, logged), and once the database answers
+  again puts back what it held: its RUNNING job to READY at once (not after JOB_LEASE) and,
+  through the ON_RECONNECT hooks, the outbox rows it had claimed.
 """
 
 import logging
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import close_old_connections, connection, transaction
-from django.db.utils import OperationalError
+from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
@@ -41,6 +45,10 @@ RETRY_DELAYS = (
 )
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 HOUSEKEEPING_SECONDS = 5.0
+RECONNECT_FIRST, RECONNECT_MAX = 0.5, 10.0  # seconds; doubled after each failed attempt
+# Called (dotted paths) once the database answers again after an outage, to settle what this
+# process held: the apps' own code, so the worker needs to know nothing about them.
+ON_RECONNECT = ("laksana.notify.delivery.settle_held",)
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,8 @@ class Worker:
         self.stopping = threading.Event()
         self._housekept = 0.0
         self._idle = True
+        self._current: int | None = None  # the job being run (its row is RUNNING, ours)
+        self._outage = False  # the database went away; release what we held once it is back
         self._runner = DbWorker(
             queue_names=self.queues,
             interval=interval,
@@ -164,8 +174,10 @@ class Worker:
         self._idle = result is None
         if result is None:
             return False
-        self._runner.run_task(result)
+        self._current = result.pk
+        self._runner.run_task(result)  # a database error here leaves the row RUNNING: see run()
         self._retry_if_failed(result)
+        self._current = None
         self.processed += 1
         return True
 
@@ -194,16 +206,57 @@ class Worker:
     def run(self) -> None:
         """Run until stop() is called (or SIGTERM/SIGINT, see the worker command)."""
         log.info("worker %s started on queues %s", self.worker_id, ",".join(self.queues))
+        delay = RECONNECT_FIRST
         try:
             while not self.stopping.is_set():
-                close_old_connections()
-                if time.monotonic() - self._housekept >= HOUSEKEEPING_SECONDS:
-                    self.housekeeping()
-                if not self.run_one():
+                try:
+                    close_old_connections()
+                    if self._outage:
+                        self.release_held()
+                    if time.monotonic() - self._housekept >= HOUSEKEEPING_SECONDS:
+                        self.housekeeping()
+                    ran = self.run_one()
+                except (OperationalError, InterfaceError) as exc:
+                    self._lost_database(exc, delay)
+                    delay = min(delay * 2, RECONNECT_MAX)
+                    continue
+                delay = RECONNECT_FIRST
+                if not ran:
                     self.stopping.wait(self.interval)
         finally:
             connection.close()
             log.info("worker %s stopped after %d job(s)", self.worker_id, self.processed)
+
+    def _lost_database(self, exc: Exception, delay: float) -> None:
+        if not self._outage:
+            log.warning("worker %s lost the database (%s)", self.worker_id, str(exc).strip())
+        self._outage = True
+        try:
+            connection.close()  # a broken connection is never reused; the next query reconnects
+        except Exception:
+            log.debug("closing the broken connection failed", exc_info=True)
+        log.warning(
+            "worker %s: database unavailable, reconnecting in %.1f s", self.worker_id, delay
+        )
+        self.stopping.wait(delay)
+
+    def release_held(self) -> None:
+        """The database answers again: the job we were running goes back to READY (it runs again
+        now; every job is idempotent), and each app settles what this process held."""
+        released = 0
+        if self._current is not None:
+            released = DBTaskResult.objects.filter(
+                pk=self._current, status=TaskResultStatus.RUNNING
+            ).update(status=TaskResultStatus.READY)
+        for hook in ON_RECONNECT:
+            import_string(hook)()
+        log.warning(
+            "worker %s reconnected to the database; %d interrupted job(s) requeued",
+            self.worker_id,
+            released,
+        )
+        self._current = None
+        self._outage = False
 
     def stop(self) -> None:
         self.stopping.set()

@@ -85,3 +85,17 @@ class Receiver:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+class PausingWebhookChannel(WebhookChannel):
+    """Holds the first delivery after its row is claimed, until the test has cut the worker's
+    database connection (test_worker_outage.py): `opened` is set, then it waits for `resume`."""
+
+    opened = threading.Event()
+    resume = threading.Event()
+
+    def open(self) -> None:
+        super().open()
+        if not PausingWebhookChannel.resume.is_set():
+            PausingWebhookChannel.opened.set()
+            PausingWebhookChannel.resume.wait(30)
