@@ -51,6 +51,7 @@ def test_portal_pages_in_english_show_no_indonesian_msgid(client, tangerang, sub
         "/kota-tangerang/",
         "/kota-tangerang/lapor/",
         "/kota-tangerang/lacak/",
+        "/kota-tangerang/tidak-ada/",
     ]
     msgids = {
         msgid
