@@ -24,6 +24,7 @@ if not DEBUG and SECRET_KEY == _DEV_SECRET:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "laksana.common.errorpages.csrf_failure"
 
 INSTALLED_APPS = [
     # SimpleAdminConfig: admin modules are discovered in laksana.urls for our apps only, because

@@ -33,3 +33,9 @@ urlpatterns = [
     path("<slug:region_slug>/field/", include("laksana.dispatch.urls")),
     path("<slug:region_slug>/", include("laksana.portal.urls")),
 ]
+
+# Error pages in the site's design and language; the JSON APIs keep answering JSON.
+handler400 = "laksana.common.errorpages.bad_request"
+handler403 = "laksana.common.errorpages.permission_denied"
+handler404 = "laksana.common.errorpages.page_not_found"
+handler500 = "laksana.common.errorpages.server_error"

@@ -13,6 +13,7 @@ from laksana.agencies.models import Agency, Membership
 from laksana.agencies.services import Staff, load_catalogue, staff_in
 from laksana.regions.models import Region
 from laksana.regions.services import load_region
+from laksana.sla.services.policy import load_policy
 
 TANGERANG_DIR = Path(settings.BASE_DIR) / "data" / "regions" / "kota-tangerang"
 CONTOH_DIR = Path(__file__).parent / "data" / "kota-contoh"
@@ -30,6 +31,7 @@ def ensure_region(directory: Path) -> Region:
     if region is None or not region.categories.exists():
         region = load_region(directory)
         load_catalogue(region, directory)
+        load_policy(region, directory)
     return region
 
 

@@ -32,7 +32,9 @@ def _fields(c: Complaint) -> dict:
 
 @pytest.fixture(params=[None, 7], ids=["no-resolve-budget", "resolve-in-7-days"])
 def generated(request, tangerang, media_root):
-    RegionPolicy.objects.create(region=tangerang, resolve_days=request.param)
+    RegionPolicy.objects.update_or_create(
+        region=tangerang, defaults={"resolve_days": request.param}
+    )
     # A short history, so many complaints are still open at every stage.
     generate(tangerang, count=200, seed=3, days=20, chunk=64)
     return tangerang

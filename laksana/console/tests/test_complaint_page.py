@@ -139,3 +139,25 @@ def test_confirming_a_disposition_was_seen_is_offered_only_until_it_is_accepted(
     accepted = in_state("in_progress")
     page = client.get(url(tangerang.slug, "laporan", accepted.number)).content.decode()
     assert "Konfirmasi disposisi sudah dilihat" not in page
+
+
+def test_a_demo_complaint_has_a_deadline_at_every_stage_including_after_acceptance(
+    client, in_state, pupr, tangerang
+):
+    """The demo region's data (policy.json) sets a budget for every stage, as a real region's
+    does: the page never shows 'Batas waktu: —' while the complaint is open or resolved."""
+    client.force_login(pupr.user)
+    stages = {}
+    for status in ("submitted", "verified", "dispatched", "in_progress", "resolved"):
+        c = in_state(status, category_code="ADMINDUK")
+        assert c.next_deadline is not None, status
+        stages[status] = c.deadline_stage
+        if status in ("dispatched", "in_progress", "resolved"):
+            page = client.get(url(tangerang.slug, "laporan", c.number)).content.decode()
+            assert "deadline-none" not in page, status
+    responded = services.respond(
+        staff=pupr, complaint=in_state("in_progress"), text="Petugas ke lokasi besok."
+    )
+    assert (responded.deadline_stage, responded.next_deadline is not None) == ("resolve", True)
+    assert stages["in_progress"] in ("respond", "resolve")
+    assert stages["resolved"] == "autoclose"

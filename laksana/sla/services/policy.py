@@ -76,3 +76,22 @@ def levels(region: Region) -> tuple[Level, ...]:
         cached = tuple(Level(r.level, r.after_minutes, r.notify) for r in rows) or DEFAULT_LEVELS
         region.__dict__["_sla_levels"] = cached
     return cached
+
+
+def load_policy(region: Region, directory) -> RegionPolicy | None:
+    """Save the region's stage budgets from the file region.json names as `policy`, the first
+    time only: a region admin's later edits are kept. Unknown keys are refused."""
+    import json
+    from pathlib import Path
+
+    directory = Path(directory)
+    manifest = json.loads((directory / "region.json").read_text(encoding="utf-8"))
+    if not manifest.get("policy"):
+        return None
+    values = json.loads((directory / manifest["policy"]).read_text(encoding="utf-8"))
+    unknown = set(values) - set(STAGE_FIELDS)
+    if unknown:
+        raise ValueError(f"{manifest['policy']}: unknown keys {sorted(unknown)}")
+    policy, _created = RegionPolicy.objects.get_or_create(region=region, defaults=values)
+    region.__dict__.pop("_sla_policy", None)
+    return policy

@@ -42,6 +42,7 @@ def _policy_form(region, **changes):
 
 
 def test_region_admin_sets_the_calendar_of_their_own_region_only(client, tangerang, contoh):
+    RegionPolicy.objects.all().delete()  # the region data's policy: this admin starts afresh
     client.force_login(_region_admin("admin-tng", tangerang))
     bad = client.post("/admin/sla/regionpolicy/add/", _policy_form(tangerang, weekend="0,9"))
     assert bad.status_code == 200 and not RegionPolicy.objects.exists()

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from laksana.agencies.services import load_catalogue
 from laksana.regions.models import Area
 from laksana.regions.services import load_region
+from laksana.sla.services.policy import load_policy
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no region.json here")
         region = load_region(path)
         agencies, categories = load_catalogue(region, path)
+        load_policy(region, path)
         kec = Area.objects.filter(region=region, level="kecamatan").count()
         kel = Area.objects.filter(region=region, level="kelurahan").count()
         self.stdout.write(
