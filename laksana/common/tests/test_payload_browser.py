@@ -1,0 +1,164 @@
+"""Stored XSS, tested as an attacker would: every stored text a region admin or a citizen can set
+holds a script payload, and every page and panel is opened as every role in Chromium. Any script
+run, dialog or CSP violation fails, naming the page and the field (see laksana.testing.payloads)."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
+from laksana.agencies.models import Agency, Category
+from laksana.complaints import services
+from laksana.console.models import RejectionTemplate, ResponseTemplate
+from laksana.live.tests.conftest import live_connections_closed, served  # noqa: F401
+from laksana.live.tests.support import session_cookie
+from laksana.regions.models import Area
+from laksana.testing.browser import launch_chromium
+from laksana.testing.payloads import Watch, payload, short_payload
+from laksana.testing.personas import IN_TANGERANG, staff
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+pytestmark = pytest.mark.django_db(transaction=True)
+SLUG = "kota-tangerang"
+
+
+def _poison(region):
+    """Every stored text of the region gets a payload; returns (public number, token)."""
+    region.name = payload("region name", limit=200)
+    region.emergency_number = short_payload("region emergency number")[:32]
+    region.save()
+    for agency in Agency.objects.filter(region=region):
+        agency.short_name = payload(f"agency {agency.code} short name", limit=80)
+        agency.name = payload(f"agency {agency.code} name")
+        agency.save()
+    for category in Category.objects.filter(region=region):
+        category.name = payload(f"category {category.code} name")
+        category.group = payload(f"category {category.code} group", limit=80)
+        category.description = payload(f"category {category.code} description")
+        category.save()
+    for area in Area.objects.filter(region=region):
+        area.name = payload(f"area {area.code} name", limit=120)
+        area.save()
+    people = {
+        "operator": staff("xss-operator", region, "operator"),
+        "liaison": staff("xss-liaison", region, "agency_staff", "PUPR"),
+        "officer": staff("xss-officer", region, "field_officer", "PUPR"),
+        "leader": staff("xss-leader", region, "viewer"),
+        "admin": staff("xss-admin", region, "region_admin"),
+    }
+    for role, member in people.items():
+        User.objects.filter(pk=member.user.pk).update(
+            first_name=payload(f"{role} first name", limit=150),
+            last_name=payload(f"{role} last name", limit=150),
+            is_staff=role == "admin",
+        )
+    RejectionTemplate.objects.create(
+        region=region, title=payload("rejection title", limit=100), text=payload("rejection text")
+    )
+    ResponseTemplate.objects.create(
+        region=region,
+        agency=Agency.objects.get(region=region, code="PUPR"),
+        title=payload("response title", limit=100),
+        text=payload("response text"),
+    )
+    operator, liaison = people["operator"], people["liaison"]
+    result = services.submit(
+        region=region,
+        category_code="JALAN-RUSAK",
+        description=payload("complaint description"),
+        address=payload("complaint address"),
+        reporter_name=payload("reporter name", limit=120),
+        phone="081234567890",
+        lat=IN_TANGERANG[0],
+        lng=IN_TANGERANG[1],
+    )
+    complaint = result.complaint
+    complaint = services.verify(staff=operator, complaint=complaint)
+    complaint = services.dispose(
+        staff=operator, complaint=complaint, agency_code="PUPR", note=payload("disposition note")
+    )
+    complaint = services.accept(staff=liaison, complaint=complaint)
+    complaint = services.respond(staff=liaison, complaint=complaint, text=payload("response"))
+    services.note(staff=liaison, complaint=complaint, text=payload("internal note"))
+    return people, complaint.number, result.token
+
+
+def test_no_stored_text_runs_as_script_on_any_page_for_any_role(served, tangerang):  # noqa: F811
+    people, number, token = _poison(tangerang)
+    cookies = {role: session_cookie(member.user) for role, member in people.items()}
+    base = f"/{SLUG}"
+    public = [
+        "/",
+        f"{base}/",
+        f"{base}/lapor/",
+        f"{base}/laporan/",
+        f"{base}/laporan/{number}/",
+        f"{base}/lacak/{token}/",
+        f"{base}/lapor/terkirim/{token}/",
+        f"{base}/lacak/nomor/{number}/",
+    ]
+    console = [
+        f"{base}/console/",
+        f"{base}/console/kotak-masuk/",
+        f"{base}/console/siap-disposisi/",
+        f"{base}/console/meja-opd/",
+        f"{base}/console/laporan/",
+        f"{base}/console/laporan/{number}/",
+        f"{base}/console/templat/alasan-tolak/",
+        f"{base}/console/templat/tanggapan/",
+        f"{base}/console/staf/",
+        f"{base}/live/",
+        f"{base}/live/desk/PUPR/",
+        f"{base}/field/",
+        f"{base}/field/assign/{number}/",
+        f"{base}/field/officers/",
+        f"{base}/field/roster/",
+        f"{base}/field/roster/history/",
+        f"{base}/field/roster/report/",
+        "/api/v1/docs",
+    ]
+    admin = [
+        "/admin/",
+        "/admin/agencies/agency/",
+        "/admin/agencies/category/",
+        "/admin/agencies/membership/",
+        "/admin/complaints/complaint/",
+        "/admin/regions/region/",
+        "/admin/regions/area/",
+    ]
+    watch = Watch()
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            visits = [("citizen", None, public)] + [
+                (role, cookies[role], console + (admin if role == "admin" else []))
+                for role in people
+            ]
+            for role, cookie, paths in visits:
+                context = browser.new_context(locale="id-ID")
+                watch.attach(context, role)
+                if cookie:
+                    context.add_cookies(
+                        [{"name": "sessionid", "value": cookie, "url": served.base}]
+                    )
+                page = context.new_page()
+                for path in paths:
+                    try:
+                        response = page.goto(served.base + path, wait_until="load")
+                    except PlaywrightError:
+                        continue  # a page this role may not open may answer with an empty 403
+                    if path.endswith("/live/") and role == "operator" and response.ok:
+                        # A live event while the wall is open: a new complaint with payload text.
+                        page.wait_for_selector('#wall-mode[data-state="live"]')
+                        live_number = served.submit(
+                            description=payload("live complaint description"),
+                            name=payload("live reporter name", limit=120),
+                        )
+                        page.wait_for_selector(f'#incoming li[data-number="{live_number}"]')
+                    watch.check(page, role, path)
+                context.close()
+        finally:
+            browser.close()
+    assert not watch.problems, "\n".join(watch.problems)
