@@ -16,7 +16,7 @@ from laksana.live.tests.conftest import live_connections_closed, served  # noqa:
 from laksana.live.tests.support import session_cookie
 from laksana.regions.models import Area
 from laksana.testing.browser import launch_chromium
-from laksana.testing.payloads import Watch, payload, short_payload
+from laksana.testing.payloads import Watch, payload
 from laksana.testing.personas import IN_TANGERANG, staff
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -27,7 +27,9 @@ SLUG = "kota-tangerang"
 def _poison(region):
     """Every stored text of the region gets a payload; returns (public number, token)."""
     region.name = payload("region name", limit=200)
-    region.emergency_number = short_payload("region emergency number")[:32]
+    # 16 characters hold no script call; this at least breaks out of any script or attribute.
+    region.emergency_number = '"></script><b>'
+
     region.save()
     for agency in Agency.objects.filter(region=region):
         agency.short_name = payload(f"agency {agency.code} short name", limit=80)
