@@ -11,7 +11,10 @@ from playwright.sync_api import sync_playwright
 
 from laksana.agencies.models import Agency, Category
 from laksana.complaints import services
+from laksana.complaints.models import Complaint
 from laksana.console.models import RejectionTemplate, ResponseTemplate
+from laksana.dispatch import assignments, roster
+from laksana.dispatch.models import Desk, FieldOfficer
 from laksana.live.tests.conftest import live_connections_closed, served  # noqa: F401
 from laksana.live.tests.support import session_cookie
 from laksana.regions.models import Area
@@ -84,11 +87,27 @@ def _poison(region):
     complaint = services.accept(staff=liaison, complaint=complaint)
     complaint = services.respond(staff=liaison, complaint=complaint, text=payload("response"))
     services.note(staff=liaison, complaint=complaint, text=payload("internal note"))
-    return people, complaint.number, result.token
+    officer = FieldOfficer.objects.get(region=region, user=people["officer"].user)
+    task = assignments.assign(
+        staff=liaison,
+        complaint=complaint,
+        officers=[officer],
+        instructions=payload("assignment instructions"),
+    )[0]
+    Complaint.objects.filter(pk=complaint.pk).update(
+        attributes={"payload": payload("complaint attribute value")},
+        title=payload("complaint title", limit=200),
+    )
+    roster.ensure_desks(region)
+    for desk in Desk.objects.filter(region=region):
+        desk.name = payload(f"desk {desk.pk} name", limit=120)
+        desk.save()
+    return people, complaint, result.token, task
 
 
 def test_no_stored_text_runs_as_script_on_any_page_for_any_role(served, tangerang):  # noqa: F811
-    people, number, token = _poison(tangerang)
+    people, complaint, token, task = _poison(tangerang)
+    number = complaint.number
     cookies = {role: session_cookie(member.user) for role, member in people.items()}
     base = f"/{SLUG}"
     public = [
@@ -116,6 +135,7 @@ def test_no_stored_text_runs_as_script_on_any_page_for_any_role(served, tangeran
         f"{base}/field/",
         f"{base}/field/assign/{number}/",
         f"{base}/field/officers/",
+        f"{base}/field/tasks/{task.pk}/",
         f"{base}/field/roster/",
         f"{base}/field/roster/history/",
         f"{base}/field/roster/report/",
@@ -129,8 +149,14 @@ def test_no_stored_text_runs_as_script_on_any_page_for_any_role(served, tangeran
         "/admin/complaints/complaint/",
         "/admin/regions/region/",
         "/admin/regions/area/",
+        f"/admin/complaints/complaint/{complaint.pk}/change/",
+        f"/admin/regions/region/{tangerang.pk}/change/",
+        f"/admin/agencies/agency/{Agency.objects.get(region=tangerang, code='PUPR').pk}/change/",
+        f"/admin/agencies/category/{complaint.category_id}/change/",
+        f"/admin/regions/area/{complaint.area_id}/change/",
     ]
     watch = Watch()
+    opened = dict.fromkeys(["citizen", *people], 0)
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
@@ -160,7 +186,10 @@ def test_no_stored_text_runs_as_script_on_any_page_for_any_role(served, tangeran
                         )
                         page.wait_for_selector(f'#incoming li[data-number="{live_number}"]')
                     watch.check(page, role, path)
+                    opened[role] += response is not None and response.ok
                 context.close()
         finally:
             browser.close()
     assert not watch.problems, "\n".join(watch.problems)
+    # Every role saw pages with the payloads, not only refusals.
+    assert all(n >= 5 for n in opened.values()), opened
