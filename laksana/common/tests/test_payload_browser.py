@@ -98,15 +98,38 @@ def _poison(region):
         attributes={"payload": payload("complaint attribute value")},
         title=payload("complaint title", limit=200),
     )
+    citizen = _citizen_round(region, operator, liaison)
     roster.ensure_desks(region)
     for desk in Desk.objects.filter(region=region):
         desk.name = payload(f"desk {desk.pk} name", limit=120)
         desk.save()
-    return people, complaint, result.token, task
+    return people, complaint, result.token, task, citizen
+
+
+def _citizen_round(region, operator, liaison):
+    """A second complaint through the citizen's own steps: an answer, a reopen and a rating."""
+    Category.objects.filter(region=region, code="DRAINASE").update(needs_photo_to_resolve=False)
+    result = services.submit(
+        region=region,
+        category_code="DRAINASE",
+        description=payload("second complaint description"),
+        lat=IN_TANGERANG[0],
+        lng=IN_TANGERANG[1],
+    )
+    c = services.verify(staff=operator, complaint=result.complaint)
+    c = services.dispose(staff=operator, complaint=c, agency_code="PUPR")
+    c = services.accept(staff=liaison, complaint=c)
+    c = services.ask_reporter(staff=liaison, complaint=c, question=payload("question"))
+    c = services.answer(complaint=c, text=payload("citizen answer"))
+    c = services.resolve(staff=liaison, complaint=c, response=payload("resolution"))
+    c = services.reopen(complaint=c, reason=payload("reopen reason"))
+    c = services.resolve(staff=liaison, complaint=c, response=payload("second resolution"))
+    services.rate(complaint=c, rating=2, comment=payload("rating comment"))
+    return c.number, result.token
 
 
 def test_no_stored_text_runs_as_script_on_any_page_for_any_role(served, tangerang):  # noqa: F811
-    people, complaint, token, task = _poison(tangerang)
+    people, complaint, token, task, (second, second_token) = _poison(tangerang)
     number = complaint.number
     cookies = {role: session_cookie(member.user) for role, member in people.items()}
     base = f"/{SLUG}"
@@ -119,6 +142,8 @@ def test_no_stored_text_runs_as_script_on_any_page_for_any_role(served, tangeran
         f"{base}/lacak/{token}/",
         f"{base}/lapor/terkirim/{token}/",
         f"{base}/lacak/nomor/{number}/",
+        f"{base}/laporan/{second}/",
+        f"{base}/lacak/{second_token}/",
     ]
     console = [
         f"{base}/console/",
@@ -127,6 +152,7 @@ def test_no_stored_text_runs_as_script_on_any_page_for_any_role(served, tangeran
         f"{base}/console/meja-opd/",
         f"{base}/console/laporan/",
         f"{base}/console/laporan/{number}/",
+        f"{base}/console/laporan/{second}/",
         f"{base}/console/templat/alasan-tolak/",
         f"{base}/console/templat/tanggapan/",
         f"{base}/console/staf/",
