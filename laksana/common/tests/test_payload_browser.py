@@ -13,6 +13,7 @@ from laksana.agencies.models import Agency, Category
 from laksana.complaints import services
 from laksana.complaints.models import Complaint
 from laksana.console.models import RejectionTemplate, ResponseTemplate
+from laksana.console.navigation import places
 from laksana.dispatch import assignments, roster
 from laksana.dispatch.models import Desk, FieldOfficer
 from laksana.live.tests.conftest import live_connections_closed, served  # noqa: F401
@@ -132,6 +133,8 @@ def test_no_stored_text_runs_as_script_on_any_page_for_any_role(served, tangeran
     people, complaint, token, task, (second, second_token) = _poison(tangerang)
     number = complaint.number
     cookies = {role: session_cookie(member.user) for role, member in people.items()}
+    # Each role's own menu first, so a page added to the navigation is covered unasked.
+    menus = {role: [p.url for p in places(member, "/")] for role, member in people.items()}
     base = f"/{SLUG}"
     public = [
         "/",
@@ -187,7 +190,7 @@ def test_no_stored_text_runs_as_script_on_any_page_for_any_role(served, tangeran
         browser = launch_chromium(playwright)
         try:
             visits = [("citizen", None, public)] + [
-                (role, cookies[role], console + (admin if role == "admin" else []))
+                (role, cookies[role], menus[role] + console + (admin if role == "admin" else []))
                 for role in people
             ]
             for role, cookie, paths in visits:
