@@ -209,11 +209,20 @@ SESSION_COOKIE_HTTPONLY = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Tokens and API keys in URLs are redacted from every line (laksana/common/logredact.py).
+    "filters": {"redact": {"()": "laksana.common.logredact.RedactSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "loggers": {
-        "laksana": {"handlers": ["console"], "level": env("LOG_LEVEL")},
+        "laksana": {"handlers": ["console"], "level": env("LOG_LEVEL"), "filters": ["redact"]},
         # The web server's access log (laksana.common.serving: one line per request).
-        "granian.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "granian.access": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact"],
+        },
+        "django.request": {"filters": ["redact"]},
+        "django.server": {"filters": ["redact"]},
     },
 }
 
