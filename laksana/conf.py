@@ -46,6 +46,34 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins (https://laksana.example.go.id)."
         ),
+        Setting(
+            "HTTPS",
+            "0",
+            "1 when the site is served over HTTPS (production): Secure session and CSRF cookies, "
+            "HSTS, redirect of plain HTTP to HTTPS.",
+        ),
+        Setting(
+            "BEHIND_HTTPS_PROXY",
+            "0",
+            "1 when a reverse proxy terminates TLS and sets X-Forwarded-Proto: https "
+            "(only then is that header trusted).",
+        ),
+        Setting(
+            "HSTS_SECONDS",
+            "31536000",
+            "With HTTPS=1: how long browsers must use HTTPS only (Strict-Transport-Security).",
+        ),
+        Setting(
+            "HSTS_INCLUDE_SUBDOMAINS",
+            "1",
+            "With HTTPS=1: HSTS covers the subdomains of the site's host too (0 to limit it).",
+        ),
+        Setting(
+            "HSTS_PRELOAD",
+            "0",
+            "With HTTPS=1: 1 to ask for the browsers' HSTS preload list (a decision of the owner "
+            "of the registered domain; 0 silences Django's security.W021 reminder).",
+        ),
         Setting("PORT", "8000", "Port that `laksana serve` and `laksana demo` listen on."),
         Setting("HOST", "127.0.0.1", "Address that `laksana serve` and `laksana demo` bind."),
         Setting("WEB_WORKERS", "1", "Number of ASGI worker processes for `laksana serve`."),

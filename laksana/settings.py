@@ -26,6 +26,23 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "laksana.common.errorpages.csrf_failure"
 
+# HTTPS (production, `check --deploy` clean): Secure cookies, HSTS and a redirect of plain HTTP.
+# Off by default so `make demo` and the test servers on http://127.0.0.1 keep working.
+HTTPS = env_bool("HTTPS")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD")
+# Preload lists are for the registered domain (e.g. a city's go.id name), not one service on it.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env_bool("BEHIND_HTTPS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 INSTALLED_APPS = [
     # SimpleAdminConfig: admin modules are discovered in laksana.urls for our apps only, because
     # django-leaflet's admin module imports GeoDjango (GDAL), which Laksana does not use.
@@ -72,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Staff pages (console, field, live, admin, staff API) are never stored by a browser or proxy.
+    "laksana.common.middleware.StaffNoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "laksana.urls"
@@ -210,11 +229,20 @@ SESSION_COOKIE_HTTPONLY = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Tokens and API keys in URLs are redacted from every line (laksana/common/logredact.py).
+    "filters": {"redact": {"()": "laksana.common.logredact.RedactSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "loggers": {
-        "laksana": {"handlers": ["console"], "level": env("LOG_LEVEL")},
+        "laksana": {"handlers": ["console"], "level": env("LOG_LEVEL"), "filters": ["redact"]},
         # The web server's access log (laksana.common.serving: one line per request).
-        "granian.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "granian.access": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact"],
+        },
+        "django.request": {"filters": ["redact"]},
+        "django.server": {"filters": ["redact"]},
     },
 }
 

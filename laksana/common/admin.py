@@ -1,6 +1,8 @@
 """Django admin scoped to regions: a region admin sees and edits only their own regions' rows."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from laksana.agencies.models import Membership, Role
 
@@ -28,7 +30,17 @@ class RegionScopedAdmin(admin.ModelAdmin):
         ids = admin_region_ids(request.user)
         if ids is not None:
             model = db_field.related_model
-            if model._meta.label == "regions.Region":
+            if model is get_user_model():
+                # Only people already in one of the admin's regions: others join by invitation,
+                # which they accept themselves (a foreign id in a POST fails form validation).
+                kwargs["queryset"] = model.objects.filter(memberships__region_id__in=ids).distinct()
+                kwargs["error_messages"] = {
+                    "invalid_choice": _(
+                        "Orang ini belum terdaftar di wilayah Anda. Undang mereka; mereka "
+                        "bergabung setelah menerima undangan."
+                    )
+                }
+            elif model._meta.label == "regions.Region":
                 kwargs["queryset"] = model.objects.filter(pk__in=ids)
             elif any(f.name == "region" for f in model._meta.fields):
                 kwargs["queryset"] = model.objects.filter(region_id__in=ids)

@@ -46,3 +46,25 @@ def test_operators_do_not_get_into_the_admin(client, tangerang):
     user.save()
     client.login(username=user.username, password=PASSWORD)
     assert "Dinas Pekerjaan" not in client.get("/admin/agencies/agency/").content.decode()
+
+
+def test_region_admin_cannot_pull_another_regions_user_into_their_region(
+    client, tangerang_admin, tangerang, contoh
+):
+    """Issue 14 item 3: only people of the admin's own region are offered or accepted; others
+    join by invitation."""
+    from laksana.agencies.models import Membership
+
+    foreign = person("op-contoh-pull", contoh, "operator")
+    own = person("op-tng-own", tangerang, "operator")
+    client.login(username=tangerang_admin.username, password=PASSWORD)
+    form = client.get("/admin/agencies/membership/add/").content.decode()
+    assert own.username in form and foreign.username not in form
+    response = client.post(
+        "/admin/agencies/membership/add/",
+        {"user": foreign.pk, "region": tangerang.pk, "role": "operator"},
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert "user" in response.context["adminform"].form.errors
+    assert "belum terdaftar di wilayah Anda" in response.content.decode()
+    assert not Membership.objects.filter(user=foreign, region=tangerang).exists()
