@@ -47,3 +47,18 @@ class Conflict(DomainError):
 class TooLarge(DomainError):
     status = 413
     code = "too_large"
+
+
+class StorageUnavailable(DomainError):
+    """The photo store cannot be written now (read-only media, permissions, I/O error)."""
+
+    status = 503
+    code = "storage_unavailable"
+    retry_after = 60
+
+
+class StorageFull(StorageUnavailable):
+    """The photo store is full (ENOSPC, EDQUOT): 507 Insufficient Storage."""
+
+    status = 507
+    code = "storage_full"

@@ -79,17 +79,23 @@ def report(request: HttpRequest, region: Region) -> HttpResponse:
 
 
 def _store_photos(request: HttpRequest, complaint: Complaint, uploads: list) -> None:
-    failed = 0
-    for upload in uploads:
+    """Store each photo; the report is already stored, so a photo that fails is only reported."""
+    failed = []
+    for number, upload in enumerate(uploads, start=1):
         try:
             services.add_photo(complaint=complaint, actor=services.Citizen(), upload=upload)
         except DomainError:  # checked moments ago, so only storage trouble gets here
             log.exception("photo of %s not stored", complaint.number)
-            failed += 1
+            failed.append(getattr(upload, "name", "") or _("foto %(n)d") % {"n": number})
     if failed:
         messages.warning(
             request,
-            _("%(n)d foto gagal disimpan. Laporan Anda tetap terkirim.") % {"n": failed},
+            _(
+                "Laporan Anda sudah tersimpan, tetapi %(n)d foto tidak sampai: %(names)s. "
+                "Simpan tautan pelacakan di bawah ini: laporan dapat diikuti tanpa foto, "
+                "dan foto dapat ditunjukkan kepada petugas yang menanganinya."
+            )
+            % {"n": len(failed), "names": ", ".join(failed)},
         )
 
 

@@ -1,5 +1,8 @@
 """Timeline entries without a status transition, waiting for the reporter, and photos."""
 
+import errno
+import logging
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -8,6 +11,8 @@ from laksana.agencies.services import Staff
 from laksana.common import clock
 from laksana.common.errors import (
     Conflict,
+    StorageFull,
+    StorageUnavailable,
     ValidationFailed,
 )
 
@@ -29,6 +34,8 @@ from .core import (
     _require_state,
     _text,
 )
+
+log = logging.getLogger(__name__)
 
 
 def add_event(
@@ -145,17 +152,64 @@ def add_photo(
             uploaded_by=actor.user if isinstance(actor, Staff) else None,
             created_at=clock.now(),
         )
-        attachment.file.save(f"photo.{image.extension}", image.as_file(), save=False)
-        attachment.save()
-        _change(
-            c,
-            actor=actor,
-            type=Event.Type.ATTACHMENT,
-            public=purpose == "report",
-            data={
-                "attachment": attachment.id,
-                "purpose": purpose,
-                **({"stage": stage} if stage else {}),
-            },
-        )
+        _store_file(attachment, f"photo.{image.extension}", image.as_file())
+        try:
+            attachment.save()
+            _change(
+                c,
+                actor=actor,
+                type=Event.Type.ATTACHMENT,
+                public=purpose == "report",
+                data={
+                    "attachment": attachment.id,
+                    "purpose": purpose,
+                    **({"stage": stage} if stage else {}),
+                },
+            )
+        except BaseException:
+            # The row will not be committed: the file it names must not stay behind either.
+            _discard(attachment.file.storage, attachment.file.name)
+            raise
         return attachment
+
+
+def _store_file(attachment, name: str, content) -> None:
+    """Write the photo through the storage; a failure leaves no (partial) file and says why.
+
+    Django's FileSystemStorage writes straight into the final name, so a full disk leaves a
+    truncated file: whatever name the storage chose is removed before the error is raised.
+    ENOSPC/EDQUOT answer 507, any other OSError (read-only media, permissions, I/O) 503.
+    """
+    field = attachment.file
+    storage = field.storage
+    length = field.field.max_length
+    # The name chosen now is the one the storage writes to (it picks a free one the same way).
+    target = storage.get_available_name(field.field.generate_filename(attachment, name), length)
+    try:
+        stored = storage.save(target, content, max_length=length)
+    except OSError as exc:
+        log.error("photo store failed for %s: %s", target, exc)
+        _discard(storage, target)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StorageFull(
+                _(
+                    "Penyimpanan foto sedang penuh, foto belum tersimpan. Coba kirim foto lagi "
+                    "nanti."
+                ),
+                fields={"photo": ""},
+            ) from exc
+        raise StorageUnavailable(
+            _(
+                "Penyimpanan foto sedang tidak dapat ditulis, foto belum tersimpan. Coba kirim "
+                "foto lagi beberapa menit lagi."
+            ),
+            fields={"photo": ""},
+        ) from exc
+    setattr(attachment, field.field.attname, stored)
+
+
+def _discard(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except Exception:  # cleaning up must never hide the error that caused it
+        log.exception("could not remove orphan photo %s", name)
