@@ -104,6 +104,18 @@ SETTINGS: dict[str, Setting] = {
             "gateway of the region's own, or the benchmark's load generator).",
         ),
         Setting(
+            "WEBHOOK_ALLOW_HTTP",
+            "0",
+            "1 to allow webhook endpoints on plain http:// (default: https:// only).",
+        ),
+        Setting(
+            "WEBHOOK_ALLOWED_NETWORKS",
+            "",
+            "Comma-separated networks (CIDR) webhooks may reach although they are not public "
+            "(e.g. 10.20.0.0/16 for an agency server on the city's network). Loopback, private, "
+            "link-local and cloud-metadata addresses are refused unless listed here.",
+        ),
+        Setting(
             "DATABASE_POOL",
             "0",
             "1 to keep a pool of PostgreSQL connections per process instead of one per request.",

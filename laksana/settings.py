@@ -246,6 +246,12 @@ LOGGING = {
     },
 }
 
+# Where outgoing webhooks may connect (laksana/notify/egress.py).
+WEBHOOK_ALLOW_HTTP = env("WEBHOOK_ALLOW_HTTP") == "1"
+WEBHOOK_ALLOWED_NETWORKS = tuple(
+    n.strip() for n in env("WEBHOOK_ALLOWED_NETWORKS").split(",") if n.strip()
+)
+
 # Addresses public rate limits never refuse (laksana/common/ratelimit.py).
 RATE_LIMIT_EXEMPT_ADDRESSES = frozenset(
     a.strip() for a in env("RATE_LIMIT_EXEMPT_ADDRESSES").split(",") if a.strip()

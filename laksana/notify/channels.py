@@ -136,14 +136,23 @@ class WebhookChannel(Channel):
                 "X-Laksana-Signature": signature(message.secret, timestamp, body),
             },
         )
+        from . import egress  # it imports PermanentError from here
+
+        egress.check_scheme(message.recipient)
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            # Connects only to addresses egress allows, checked at connect time; no redirects.
+            with egress.opener().open(request, timeout=TIMEOUT_SECONDS) as response:
                 response.read(1024)
                 return f"HTTP {response.status}"
         except urllib.error.HTTPError as exc:
-            # 4xx other than 408/429: the receiver refuses this delivery; retrying won't help.
-            if 400 <= exc.code < 500 and exc.code not in (408, 429):
+            # A redirect (not followed), or 4xx other than 408/429: the receiver refuses this
+            # delivery; retrying won't help.
+            if 300 <= exc.code < 500 and exc.code not in (408, 429):
                 raise PermanentError(f"HTTP {exc.code}") from exc
+            raise
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, egress.Refused):
+                raise exc.reason from None
             raise
 
 

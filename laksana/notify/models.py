@@ -2,6 +2,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,14 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from .egress import Refused, check_url
+
+        try:
+            check_url(self.url)
+        except Refused as exc:
+            raise ValidationError({"url": str(exc)}) from None
 
     def wants(self, event_type: str) -> bool:
         wanted = {t.strip() for t in self.event_types.split(",") if t.strip()}

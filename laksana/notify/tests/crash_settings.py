@@ -11,3 +11,6 @@ NOTIFY_CHANNELS = {
     "email": "laksana.notify.channels.EmailChannel",
     "webhook": "laksana.notify.tests.fakes.CrashingWebhookChannel",
 }
+# The test's receiver listens on http://127.0.0.1 (see conftest.local_webhook_receivers).
+WEBHOOK_ALLOW_HTTP = True
+WEBHOOK_ALLOWED_NETWORKS = ("127.0.0.0/8",)
