@@ -12,7 +12,7 @@ import logging
 import sys
 
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -45,11 +45,30 @@ def is_outage(exc: BaseException | None) -> bool:
     return any(text in str(exc).lower() for text in SQLITE_OUTAGE)
 
 
+def database_unreachable() -> BaseException | None:
+    """The outage error when the database does not answer now, else None. For errors that hide
+    their cause (pydantic wraps an OperationalError raised while the API serialises a lazy
+    queryset into a ValidationError): asked only when a request has already failed."""
+    try:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except (OperationalError, InterfaceError) as exc:
+        return exc if is_outage(exc) else None
+    except Exception:  # e.g. a transaction already aborted: the database is there
+        return None
+    return None
+
+
 @receiver(got_request_exception)
 def _note_outage(sender, request=None, **kwargs) -> None:
     exc = sys.exc_info()[1]
-    if request is not None and is_outage(exc):
+    if request is None or exc is None:
+        return
+    if is_outage(exc):
         request._laksana_outage = exc
+    elif (unreachable := database_unreachable()) is not None:
+        request._laksana_outage = unreachable
 
 
 def unavailable(request) -> HttpResponse:
