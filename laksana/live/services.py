@@ -76,7 +76,7 @@ class RoomEvents(EventSubscriber):
             "agency": complaint.agency_id,
             "public": event.is_public,
         }
-        transaction.on_commit(lambda: bus.publish(message))
+        transaction.on_commit(lambda: bus.publish(message), robust=True)
 
 
 def tally_write(complaint, *, type: str, agency=None, data: dict | None = None) -> Write:

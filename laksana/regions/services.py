@@ -94,7 +94,7 @@ def load_region(directory: Path) -> Region:
                 "center_lng": props.get("centroid_lng"),
             },
         )
-    transaction.on_commit(lambda: forget_geometry(region.id))
+    transaction.on_commit(lambda: forget_geometry(region.id), robust=True)
     return region
 
 
