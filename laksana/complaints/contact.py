@@ -40,6 +40,7 @@ class Via(models.TextChoices):
     FIELD = "field", gettext_lazy("halaman petugas lapangan")
     API = "api", gettext_lazy("API")
     SEARCH = "search", gettext_lazy("pencarian nama/telepon di konsol")
+    API_SEARCH = "api_search", gettext_lazy("pencarian nama/telepon lewat API")
 
 
 def may_see(staff: Staff, complaint: Complaint) -> bool:
@@ -127,8 +128,10 @@ def reveal(*, staff: Staff, complaint: Complaint, via: str, task=None) -> dict:
     return {name: getattr(reporter, name) for name in fields}
 
 
-def record_search(*, staff: Staff, complaints: Iterable[Complaint], query: str) -> None:
+def record_search(
+    *, staff: Staff, complaints: Iterable[Complaint], query: str, via: str = Via.SEARCH
+) -> None:
     """A search by name or phone shows which complaints a person sent: each complaint found is
-    recorded as a view of its reporter's data, with what was searched."""
+    recorded as a view of its reporter's data, with what was searched and through what."""
     for complaint in complaints:
-        _record(staff, complaint, via=Via.SEARCH, fields=(), query=query[:100])
+        _record(staff, complaint, via=via, fields=(), query=query[:100])

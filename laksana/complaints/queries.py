@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from laksana.agencies.services import Staff
 from laksana.common.errors import ValidationFailed
 
-from . import keyset
+from . import contact, keyset
 from .models import Complaint, Status
 from .services import visible_to
 
@@ -30,6 +30,7 @@ def staff_list(
     date_from: date | None = None,
     date_to: date | None = None,
     q: str | None = None,
+    reporter: str | None = None,
     oldest_first: bool = False,
     cursor: str | None = None,
     limit: int = 50,
@@ -58,6 +59,8 @@ def staff_list(
     if q:
         q = q.strip()
         qs = qs.filter(Q(number__iexact=q) | Q(description__icontains=q) | Q(title__icontains=q))
+    if reporter:
+        qs = qs.filter(contact.reporter_filter(staff, reporter))
     # Only what a row shows (present.staff_row): a complaint row is wide (texts, JSON, a
     # dozen timestamps) and a kelurahan's boundary polygon is the bulk of an area row.
     qs = qs.select_related("category", "agency", "area").only(*LIST_COLUMNS)

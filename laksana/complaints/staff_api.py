@@ -43,6 +43,7 @@ class ListFilters(Schema):
     date_from: date | None = None
     date_to: date | None = None
     q: str | None = None
+    reporter: str | None = None  # name, phone or e-mail: contact.reporter_filter (audited)
     order: str = "newest"
     cursor: str | None = None
     limit: int = 50
@@ -50,6 +51,9 @@ class ListFilters(Schema):
 
 @router.get(BASE, response=ComplaintPage, summary="List complaints (keyset-paginated)")
 def list_complaints(request, slug: str, filters: Query[ListFilters]):
+    """`reporter=` finds complaints by the reporter's name, phone (written any way) or e-mail,
+    for roles that may see contact details (403 otherwise); every complaint it returns is
+    recorded in that complaint's internal timeline as a view of personal data."""
     staff = staff_at(request.auth, slug)
     rows, next_cursor = queries.staff_list(
         staff,
@@ -60,10 +64,15 @@ def list_complaints(request, slug: str, filters: Query[ListFilters]):
         date_from=filters.date_from,
         date_to=filters.date_to,
         q=filters.q,
+        reporter=filters.reporter,
         oldest_first=filters.order == "oldest",
         cursor=filters.cursor,
         limit=filters.limit,
     )
+    if filters.reporter:  # who reported what is personal data: each complaint returned is logged
+        contact.record_search(
+            staff=staff, complaints=rows, query=filters.reporter, via=contact.Via.API_SEARCH
+        )
     return {"items": [staff_row(c) for c in rows], "next_cursor": next_cursor}
 
 

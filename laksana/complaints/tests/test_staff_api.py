@@ -212,3 +212,37 @@ def test_viewer_reads_without_personal_data_and_cannot_act(client, submit, tange
     assert detail["reporter"] is None
     assert _post(client, f"{BASE}/{complaint.number}/verify", {}, token).status_code == 403
     assert Event.objects.filter(complaint=complaint).count() == 1
+
+
+def test_reporter_search_through_the_api_is_audited_and_only_for_contact_roles(
+    client, submit, operator, pupr, other_operator, tangerang
+):
+    siti, _t = submit(reporter_name="Siti Aminah", phone="0812 3456 7890")
+    budi, _t = submit(reporter_name="Budi Santoso", phone="085711112222")
+    op = api_token(client, operator.user)
+
+    def found(token, query):
+        response = client.get(BASE, {"reporter": query}, **_auth(token))
+        return response.status_code, [r["number"] for r in response.json().get("items", [])]
+
+    assert found(op, "siti amin") == (200, [siti.number])
+    assert found(op, "+62 812-3456-7890") == (200, [siti.number])
+    logged = Event.objects.filter(type="viewed").order_by("id")
+    assert [(e.complaint, e.actor, e.is_public) for e in logged] == [
+        (siti, operator.user, False),
+        (siti, operator.user, False),
+    ]
+    assert logged[0].data == {"via": "api_search", "fields": [], "query": "siti amin"}
+    assert client.get(BASE, {"q": "berlubang"}, **_auth(op)).status_code == 200  # no log
+    assert logged.count() == 2
+    assert found(op, "s")[0] == 422  # too short to be a name: a probe, not a search
+
+    viewer = api_token(client, person("pimpinan-cari", tangerang, "viewer"))
+    assert found(viewer, "Siti")[0] == 403
+    # The agency finds only what was disposed to it; another region's operator nothing at all.
+    assert found(api_token(client, pupr.user), "Budi") == (200, [])
+    services.dispose(staff=operator, complaint=services.verify(staff=operator, complaint=budi))
+    assert found(api_token(client, pupr.user), "Budi") == (200, [budi.number])
+    outsider = api_token(client, other_operator.user)
+    assert found(outsider, "Siti")[0] == 404
+    assert Event.objects.filter(type="viewed").count() == 3
