@@ -44,22 +44,40 @@ def test_every_msgid_has_an_english_msgstr(po):
 
 
 @pytest.mark.django_db
-def test_portal_pages_in_english_show_no_indonesian_msgid(client, tangerang, submit):
+def test_portal_pages_in_english_show_no_indonesian_msgid(
+    client, tangerang, submit, operator, pupr
+):
+    from laksana.complaints import services
+
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     complaint, token = submit(lat=IN_TANGERANG[0], lng=IN_TANGERANG[1])
+    unpublished, unpublished_token = submit(description="Lampu jalan mati sejak tiga hari.")
+    complaint = services.dispose(
+        staff=operator, complaint=services.verify(staff=operator, complaint=complaint)
+    )
+    complaint = services.accept(staff=pupr, complaint=complaint)
+    services.respond(staff=pupr, complaint=complaint, text="Sedang kami periksa di lapangan.")
     pages = [
         "/kota-tangerang/",
         "/kota-tangerang/lapor/",
         "/kota-tangerang/lacak/",
+        f"/kota-tangerang/lapor/terkirim/{unpublished_token}/",  # the confirmation
+        f"/kota-tangerang/lacak/{unpublished_token}/",  # tracking before verification
+        f"/kota-tangerang/lacak/{token}/",  # tracking with an agency's answer
+        "/kota-tangerang/laporan/",
+        f"/kota-tangerang/laporan/{complaint.number}/",
         "/kota-tangerang/tidak-ada/",
     ]
-    msgids = {
+    msgids = {  # the portal's and the project's (shared templates, error pages, services)
         msgid
-        for msgid, _strs in _entries(CATALOGUES[0])
+        for po in CATALOGUES
+        for msgid, _strs in _entries(po)
         if len(msgid) > 12 and "%" not in msgid and "{" not in msgid
     }
     for path in pages:
-        body = client.get(path).content.decode()
+        response = client.get(path)
+        assert response.status_code == (404 if "tidak-ada" in path else 200), path
+        body = response.content.decode()
         shown = sorted(m for m in msgids if m in body)
         assert shown == [], path
     assert "Report" in client.get("/kota-tangerang/").content.decode()
