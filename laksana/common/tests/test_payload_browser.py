@@ -9,16 +9,20 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
+from laksana.accounts import staffing
+from laksana.accounts.services import create_token
 from laksana.agencies.models import Agency, Category
 from laksana.complaints import services
 from laksana.complaints.models import Complaint
-from laksana.console.models import RejectionTemplate, ResponseTemplate
+from laksana.console.models import RejectionTemplate, ResponseTemplate, SavedFilter
 from laksana.console.navigation import places
 from laksana.dispatch import assignments, roster
-from laksana.dispatch.models import Desk, FieldOfficer
+from laksana.dispatch.models import Assignment, Desk, FieldOfficer
 from laksana.live.tests.conftest import live_connections_closed, served  # noqa: F401
 from laksana.live.tests.support import session_cookie
+from laksana.notify.models import WebhookEndpoint
 from laksana.regions.models import Area
+from laksana.sla.models import DayOverride, RegionPolicy
 from laksana.testing.browser import launch_chromium
 from laksana.testing.payloads import Watch, payload
 from laksana.testing.personas import IN_TANGERANG, staff
@@ -99,12 +103,42 @@ def _poison(region):
         attributes={"payload": payload("complaint attribute value")},
         title=payload("complaint title", limit=200),
     )
+    Assignment.objects.filter(pk=task.pk).update(notes=payload("field task notes"))
     citizen = _citizen_round(region, operator, liaison)
     roster.ensure_desks(region)
     for desk in Desk.objects.filter(region=region):
         desk.name = payload(f"desk {desk.pk} name", limit=120)
         desk.save()
-    return people, complaint, result.token, task, citizen
+    invitation = _poison_settings(region, people)
+    return people, complaint, result.token, task, citizen, invitation
+
+
+def _poison_settings(region, people):
+    """The names people give to things: invitations, saved filters, webhooks, API tokens and the
+    region's own days off. Returns the invitation's token (its page is public)."""
+    for role, member in people.items():
+        SavedFilter.objects.create(
+            region=region,
+            user=member.user,
+            name=payload(f"{role} saved filter name", limit=80),
+            query="status=submitted",
+        )
+    create_token(user=people["admin"].user, name=payload("API token name", limit=100))
+    WebhookEndpoint.objects.create(
+        region=region, name=payload("webhook name", limit=120), url="https://example.org/hook"
+    )
+    policy = RegionPolicy.objects.filter(region=region).first() or RegionPolicy.objects.create(
+        region=region
+    )
+    DayOverride.objects.create(
+        policy=policy, date="2026-12-24", note=payload("day off note", limit=200)
+    )
+    return staffing.invite(
+        admin=people["admin"],
+        email="undangan@example.org",
+        role="operator",
+        name=payload("invitation name", limit=150),
+    ).token
 
 
 def _citizen_round(region, operator, liaison):
@@ -130,7 +164,7 @@ def _citizen_round(region, operator, liaison):
 
 
 def test_no_stored_text_runs_as_script_on_any_page_for_any_role(served, tangerang):  # noqa: F811
-    people, complaint, token, task, (second, second_token) = _poison(tangerang)
+    people, complaint, token, task, (second, second_token), invitation = _poison(tangerang)
     number = complaint.number
     cookies = {role: session_cookie(member.user) for role, member in people.items()}
     # Each role's own menu first, so a page added to the navigation is covered unasked.
@@ -147,6 +181,7 @@ def test_no_stored_text_runs_as_script_on_any_page_for_any_role(served, tangeran
         f"{base}/lacak/nomor/{number}/",
         f"{base}/laporan/{second}/",
         f"{base}/lacak/{second_token}/",
+        f"{base}/console/undangan/{invitation}/",
     ]
     console = [
         f"{base}/console/",
@@ -183,6 +218,11 @@ def test_no_stored_text_runs_as_script_on_any_page_for_any_role(served, tangeran
         f"/admin/agencies/agency/{Agency.objects.get(region=tangerang, code='PUPR').pk}/change/",
         f"/admin/agencies/category/{complaint.category_id}/change/",
         f"/admin/regions/area/{complaint.area_id}/change/",
+        "/admin/notify/webhookendpoint/",
+        f"/admin/notify/webhookendpoint/{WebhookEndpoint.objects.get(region=tangerang).pk}/change/",
+        "/admin/accounts/apitoken/",
+        "/admin/sla/dayoverride/",
+        "/admin/sla/regionpolicy/",
     ]
     watch = Watch()
     opened = dict.fromkeys(["citizen", *people], 0)
