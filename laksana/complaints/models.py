@@ -49,6 +49,7 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("Surat")
     WALK_IN = "walk_in", _("Datang langsung")
     SOCIAL = "social", _("Media sosial")
+    LAPOR = "lapor", "SP4N-LAPOR!"  # imported from the national system (laksana.lapor)
     DEMO = "demo", _("Data demo")
 
 

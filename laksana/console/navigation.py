@@ -3,7 +3,7 @@ the places the person's roles in the region use, and sign-out.
 
 Roles and their places:
 - region admin, operator: the console's queues, recording reports taken by phone, letter or
-  walk-in, field work, officers, roster, the wall;
+  walk-in, importing SP4N-LAPOR! exports, field work, officers, roster, the wall;
   the admin also staff, reply templates and API keys;
 - agency admin, liaison: the agency desk and its live desk, field work, officers, roster;
 - field officer: their tasks and the roster (squads);
@@ -46,6 +46,7 @@ def places(staff: Staff, path: str) -> list[Place]:
         add("console:inbox", _("Kotak masuk"))
         add("console:ready", _("Siap disposisi"))
         add("console:record", _("Catat laporan"))
+        add("lapor:imports", _("Impor SP4N-LAPOR!"))
     if handler:
         add("console:desk", _("Meja OPD"))
         handled = [a for a in staff.agency_ids if staff.has_in_agency(a, *HANDLERS)]

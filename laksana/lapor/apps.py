@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LaporConfig(AppConfig):
+    name = "laksana.lapor"
+    verbose_name = "SP4N-LAPOR!"
