@@ -93,11 +93,11 @@ def photo_url(attachment: Attachment, *, public: bool, region_slug: str | None =
     if public:
         return path
     token = signing.TimestampSigner(salt=_SALT).sign(_signed_value(attachment))
-    return f"{path}?s={token.split(':', 1)[1]}"
+    return f"{path}?sig={token.split(':', 1)[1]}"
 
 
 def _signature_state(attachment: Attachment, token: str) -> str:
-    """ "valid", "expired" or "bad" for the `s` parameter of a photo's address."""
+    """ "valid", "expired" or "bad" for the `sig` parameter of a photo's address."""
     if not token:
         return "bad"
     try:
@@ -138,7 +138,7 @@ def serve(request: HttpRequest, region_slug: str, attachment_id: int, ext: str) 
     )
     if attachment is None or ext != _EXTENSIONS.get(attachment.content_type):
         raise Http404("photo")
-    signature = _signature_state(attachment, request.GET.get("s", ""))
+    signature = _signature_state(attachment, request.GET.get("sig", ""))
     if signature == "valid":
         cache = f"private, max-age={settings.PHOTO_LINK_SECONDS}"
     elif shown_publicly(attachment):

@@ -122,10 +122,10 @@ def test_an_expired_signature_is_refused(confidential):
 def test_a_tampered_signature_is_refused(confidential):
     _complaint, _token, photo = confidential
     signed = photo_url(photo, public=False)
-    path, token = signed.split("?s=")
+    path, token = signed.split("?sig=")
     timestamp, signature = token.split(":")
     flipped = signature[:-1] + ("A" if signature[-1] != "A" else "B")
-    for url in (f"{path}?s={timestamp}:{flipped}", f"{path}?s=0:{signature}", f"{path}?s="):
+    for url in (f"{path}?sig={timestamp}:{flipped}", f"{path}?sig=0:{signature}", f"{path}?sig="):
         assert Client().get(url).status_code == 404, url
 
 
@@ -133,8 +133,8 @@ def test_a_signature_opens_only_the_photo_it_was_made_for(confidential, operator
     complaint, _token, photo = confidential
     second = _photo(complaint, actor=operator)
     signed_first = photo_url(photo, public=False)
-    token = signed_first.split("?s=")[1]
-    other = photo_url(second, public=True) + f"?s={token}"
+    token = signed_first.split("?sig=")[1]
+    other = photo_url(second, public=True) + f"?sig={token}"
     assert _opens(signed_first)
     assert Client().get(other).status_code == 404
 
@@ -152,10 +152,10 @@ def test_a_signature_of_another_region_does_not_open_this_regions_photo(
         is_confidential=True,
     ).complaint
     theirs = _photo(there)
-    token = photo_url(theirs, public=False).split("?s=")[1]
+    token = photo_url(theirs, public=False).split("?sig=")[1]
     # Same token on this region's photo (and on this photo's id in their region): refused.
-    assert Client().get(photo_url(photo, public=True) + f"?s={token}").status_code == 404
-    swapped = f"/media/kota-contoh/{photo.pk}.jpg?s={token}"
+    assert Client().get(photo_url(photo, public=True) + f"?sig={token}").status_code == 404
+    swapped = f"/media/kota-contoh/{photo.pk}.jpg?sig={token}"
     assert Client().get(swapped).status_code == 404
 
 
@@ -206,7 +206,7 @@ def test_the_reporter_sees_their_confidential_photo_on_the_tracking_page(confide
     page = browser.get(f"/kota-tangerang/lacak/{token}/")
     assert page.status_code == 200
     sources = [src for src in _images(page) if "/media/" in src]
-    assert len(sources) == 1 and "?s=" in sources[0]
+    assert len(sources) == 1 and "?sig=" in sources[0]
     assert _opens(sources[0], browser)
 
 
@@ -229,7 +229,7 @@ def test_the_portals_public_page_shows_photos_that_open(published):
     page = Client().get(f"/kota-tangerang/laporan/{complaint.number}/")
     assert page.status_code == 200
     sources = [src for src in _images(page) if "/media/" in src]
-    assert sources and all("?s=" not in src and _opens(src) for src in sources)
+    assert sources and all("?sig=" not in src and _opens(src) for src in sources)
 
 
 def test_the_console_shows_photos_that_open(client, confidential, operator):
