@@ -20,6 +20,7 @@ from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_safe
 
 from laksana.agencies.services import staff_in
+from laksana.common.errorpages import expired_link
 from laksana.common.errors import NotFound
 
 from .models import Attachment, Event
@@ -146,8 +147,6 @@ def serve(request: HttpRequest, region_slug: str, attachment_id: int, ext: str) 
     elif _staff_may_see(request, attachment):
         cache = "private, no-store"
     elif signature == "expired":
-        from laksana.common.errorpages import expired_link
-
         return expired_link(request)
     else:
         raise Http404("photo")
