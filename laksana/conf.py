@@ -90,6 +90,12 @@ SETTINGS: dict[str, Setting] = {
             "16",
             "Most pixels a photo may decode to, in millions (JPEG counted after reduced decoding).",
         ),
+        Setting(
+            "PHOTO_LINK_MINUTES",
+            "15",
+            "How long a signed address of a non-public photo opens it (staff pages and API, the "
+            "reporter's tracking page).",
+        ),
         Setting("LANGUAGE_CODE", "id", "Default language (id = Bahasa Indonesia, en = English)."),
         Setting(
             "MAP_TILE_URL",

@@ -185,6 +185,8 @@ MAX_UPLOAD_BYTES = int(float(env("MAX_UPLOAD_MB")) * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 MAX_PHOTO_MEGAPIXELS = float(env("MAX_PHOTO_MEGAPIXELS"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Photos that are not public open only on a signed address this young (laksana/complaints/media.py).
+PHOTO_LINK_SECONDS = round(float(env("PHOTO_LINK_MINUTES")) * 60)
 
 MAP_TILE_URL = env("MAP_TILE_URL")
 

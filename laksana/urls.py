@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from laksana.api import api
 from laksana.common.sitepages import favicon
+from laksana.complaints import media
 from laksana.portal.views import regions
 
 # Admin modules are registered here for Laksana's apps only (see settings: SimpleAdminConfig).
@@ -20,11 +20,11 @@ urlpatterns = [
     path("accounts/", include("laksana.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    # Uploaded photos. Production puts them behind the web server or object storage (S3).
+    # Photos, one by one and only to whoever may see each (never the storage folder itself).
     path(
-        f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-        serve,
-        {"document_root": settings.MEDIA_ROOT},
+        f"{settings.MEDIA_URL.strip('/')}/<slug:region_slug>/<int:attachment_id>.<str:ext>",
+        media.serve,
+        name="photo",
     ),
     # Region pages last: `<region-slug>/...` would otherwise swallow the paths above.
     path("<slug:region_slug>/console/apikeys/", include("laksana.open311.console_urls")),

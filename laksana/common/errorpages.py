@@ -88,6 +88,20 @@ def page_not_found(request, exception=None):
     )
 
 
+def expired_link(request):
+    """A signed photo address past its time (laksana/complaints/media.py)."""
+    return _page(
+        request,
+        403,
+        _("Tautan foto sudah kedaluwarsa"),
+        _(
+            "Tautan foto hanya berlaku sebentar. Muat ulang halaman yang menampilkannya "
+            "untuk mendapat tautan baru."
+        ),
+        "link_expired",
+    )
+
+
 def csrf_failure(request, reason=""):
     return _page(
         request,

@@ -4,8 +4,9 @@ Attached in settings.LOGGING to the web server's access log (granian.access), Dj
 development-server loggers and Laksana's own loggers. It rewrites the formatted message, so it works
 whatever the format (granian's access line, Django's "Not Found: /lacak/<token>/").
 
-Redacted: secret query parameters (Open311 `api_key`, `token`, `password`, ...) and the tokens
-carried in URL paths (portal tracking and submitted links, staff invitations, Open311 tokens).
+Redacted: secret query parameters (Open311 `api_key`, `token`, `password`, a photo link's `sig`,
+...) and the tokens carried in URL paths (portal tracking and submitted links, staff invitations,
+Open311 tokens).
 """
 
 import logging
@@ -14,7 +15,7 @@ import re
 REDACTED = "[redacted]"
 
 _QUERY = re.compile(
-    r"(?P<name>(?:^|[?&;\s])(?:api_key|apikey|token|access_token|password|secret|key|jurisdiction_key)=)"
+    r"(?P<name>(?:^|[?&;\s])(?:api_key|apikey|token|access_token|password|secret|key|jurisdiction_key|sig)=)"
     r"[^&;\s\"']+",
     re.IGNORECASE,
 )

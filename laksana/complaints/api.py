@@ -8,7 +8,7 @@ from laksana.common import ratelimit
 from laksana.common.errors import NotFound, ValidationFailed
 from laksana.regions.services import get_region
 
-from . import services
+from . import media, services
 from .models import Channel
 from .present import public_view, track_url
 from .schemas import (
@@ -95,7 +95,8 @@ def track(request, token: str):
 def add_photo(request, token: str, photo: UploadedFile = File(...)):
     complaint = _by_token(request, token)
     attachment = services.add_photo(complaint=complaint, actor=services.Citizen(), upload=photo)
-    return 201, {"url": attachment.file.url, "purpose": attachment.purpose}
+    url = media.photo_url(attachment, public=media.shown_publicly(attachment))
+    return 201, {"url": url, "purpose": attachment.purpose}
 
 
 @router.post(

@@ -10,8 +10,9 @@ from laksana.agencies.services import Staff
 from laksana.common.timefmt import local_iso
 
 from .contact import may_see as may_see_contact
+from .media import on_public_page, photo_url, public_cutoffs
 from .models import Complaint, Event
-from .privacy import mask, public_actor, reporter_label
+from .privacy import is_public, mask, public_actor, reporter_label
 from .services import reopen_deadline
 
 
@@ -23,21 +24,20 @@ def _event_labels() -> dict[str, str]:
 
 def _photos(complaint: Complaint, *, public: bool) -> list[dict]:
     """Every photo with who took it and when. The public sees the report's photos, and evidence
-    once a resolution followed it: a reopen keeps what the earlier resolution showed."""
-    shown_until = None
-    if public:
-        shown_until = (
-            complaint.events.filter(type=Event.Type.RESOLVED)
-            .order_by("-id")
-            .values_list("created_at", flat=True)
-            .first()
-        )
+    once a resolution followed it (media.on_public_page). Addresses from media.photo_url: plain
+    for what the public may open, signed for the rest (the reporter's unpublished complaint,
+    staff)."""
+    cutoff = public_cutoffs([complaint.pk]).get(complaint.pk) if public else None
+    published = public and is_public(complaint)
+    slug = complaint.region.slug
     return [
-        {"url": a.file.url, "purpose": a.purpose, **_photo_label(a, complaint.region)}
+        {
+            "url": photo_url(a, public=published, region_slug=slug),
+            "purpose": a.purpose,
+            **_photo_label(a, complaint.region),
+        }
         for a in complaint.attachments.all()
-        if not public
-        or a.purpose == "report"
-        or (shown_until is not None and a.created_at <= shown_until)
+        if not public or on_public_page(a.purpose, a.created_at, cutoff)
     ]
 
 

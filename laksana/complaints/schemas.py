@@ -43,7 +43,11 @@ class EventPublic(Out):
 
 
 class PhotoOut(Out):
-    url: str
+    url: str = Field(
+        description="Where the photo opens: a plain address for a published complaint's public "
+        "photo; otherwise a signed one (`sig`) that opens it for PHOTO_LINK_MINUTES (15 by "
+        "default). Read the complaint again for a fresh one."
+    )
     purpose: str
     stage: str = ""  # evidence by a field officer: "before" or "after" the work
     label: str = ""  # who took it, in words (the citizen, a field officer before/after, ...)

@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from laksana.agencies.services import staff_at
 from laksana.common.auth import STAFF_AUTH
 
-from . import contact, queries, services
+from . import contact, media, queries, services
 from .present import staff_row, staff_view
 from .schemas import (
     AcknowledgeIn,
@@ -258,4 +258,4 @@ def evidence(request, slug: str, number: str, photo: UploadedFile = File(...)):
     attachment = services.add_photo(
         complaint=complaint, actor=staff, upload=photo, purpose="evidence"
     )
-    return 201, {"url": attachment.file.url, "purpose": attachment.purpose}
+    return 201, {"url": media.photo_url(attachment, public=False), "purpose": attachment.purpose}

@@ -5,6 +5,7 @@ from datetime import timedelta
 from laksana.common import clock
 from laksana.common.timefmt import local_iso
 from laksana.complaints.contact import task_allows
+from laksana.complaints.media import photo_url
 from laksana.complaints.models import Complaint
 from laksana.regions.models import Region
 
@@ -51,8 +52,11 @@ def officer_view(officer: FieldOfficer, *, region: Region) -> dict:
     }
 
 
-def _photo(attachment) -> str | None:
-    return attachment.file.url if attachment is not None else None
+def _photo(attachment, region: Region) -> str | None:
+    # Staff only (officer, agency): a signed address, never the public one.
+    if attachment is None:
+        return None
+    return photo_url(attachment, public=False, region_slug=region.slug)
 
 
 def task_view(task: Assignment, *, for_officer: bool, contact: dict | None = None) -> dict:
@@ -80,7 +84,9 @@ def task_view(task: Assignment, *, for_officer: bool, contact: dict | None = Non
             "kecamatan": area.parent.name if area and area.parent else None,
             "lat": complaint.lat,
             "lng": complaint.lng,
-            "photos": [a.file.url for a in complaint.attachments.all() if a.purpose == "report"],
+            "photos": [
+                _photo(a, region) for a in complaint.attachments.all() if a.purpose == "report"
+            ],
         },
         "navigate": navigate_urls(complaint),
         "reporter": contact if for_officer else None,
@@ -106,8 +112,8 @@ def task_view(task: Assignment, *, for_officer: bool, contact: dict | None = Non
         "outcome": task.outcome,
         "notes": task.notes,
         "reason": task.reason,
-        "before_photo": _photo(task.before_photo),
-        "after_photo": _photo(task.after_photo),
+        "before_photo": _photo(task.before_photo, region),
+        "after_photo": _photo(task.after_photo, region),
     }
 
 

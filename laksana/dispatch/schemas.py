@@ -54,7 +54,10 @@ class TaskComplaint(Schema):
     kecamatan: str | None
     lat: float | None
     lng: float | None
-    photos: list[str] = Field(description="The citizen's photos of the problem")
+    photos: list[str] = Field(
+        description="The citizen's photos of the problem (signed addresses, valid for "
+        "PHOTO_LINK_MINUTES)"
+    )
 
 
 class Person(Schema):

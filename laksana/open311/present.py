@@ -6,12 +6,12 @@ timeline, masked text, no reporter), and confidential complaints never get this 
 
 from functools import lru_cache
 
-from django.core.files.storage import default_storage
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils.translation import get_language
 
 from laksana.agencies.models import Agency, Category
 from laksana.common.timefmt import local_iso
+from laksana.complaints.media import on_public_page, public_cutoffs, public_path
 from laksana.complaints.models import OPEN_STATUSES, Attachment, Event, Status
 from laksana.complaints.privacy import mask
 from laksana.regions.models import Area, Region
@@ -174,11 +174,13 @@ class RequestWriter:
             extra["duplicate_hidden"] = F("duplicate_of__is_confidential")
         complaints = list(complaints.values(*self.FIELDS, **extra))
         ids = [c["id"] for c in complaints]
+        # Only published complaints come here: their public photos have plain addresses.
         photos = _grouped(
             Attachment.objects.filter(complaint_id__in=ids)
             .order_by("id")
-            .values_list("complaint_id", "file", "purpose")
+            .values_list("complaint_id", "id", "content_type", "purpose", "created_at")
         )
+        cutoffs = public_cutoffs(ids)
         events = {}
         if self.extensions:
             events = _grouped(
@@ -186,17 +188,19 @@ class RequestWriter:
                 .order_by("id")
                 .values_list("complaint_id", "created_at", "type", "text")
             )
-        return [self._row(c, photos.get(c["id"], []), events.get(c["id"], [])) for c in complaints]
+        return [
+            self._row(c, photos.get(c["id"], []), events.get(c["id"], []), cutoffs.get(c["id"]))
+            for c in complaints
+        ]
 
-    def _row(self, c: dict, photo_rows: list, event_rows: list) -> dict:
+    def _row(self, c: dict, photo_rows: list, event_rows: list, cutoff) -> dict:
         region = self.region
         area = self.areas.get(c["area_id"])
-        # As on the portal: the citizen's photos always, the agency's evidence once it is done.
-        done = c["status"] in ("resolved", "closed")
+        # As on the portal: the citizen's photos always, the agency's evidence once resolved.
         photos = [
-            {"url": _absolute(self.origin, default_storage.url(name)), "purpose": purpose}
-            for name, purpose in photo_rows
-            if purpose == "report" or done
+            {"url": self.origin + public_path(region.slug, pk, kind), "purpose": purpose}
+            for pk, kind, purpose, at in photo_rows
+            if on_public_page(purpose, at, cutoff)
         ]
         row = {
             "service_request_id": c["number"],
@@ -258,7 +262,3 @@ def _grouped(rows) -> dict[int, list[tuple]]:
     for complaint_id, *values in rows:
         out.setdefault(complaint_id, []).append(tuple(values))
     return out
-
-
-def _absolute(origin: str, url: str) -> str:
-    return origin + url if url.startswith("/") else url

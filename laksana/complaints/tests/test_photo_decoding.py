@@ -92,3 +92,65 @@ def test_jpeg_comments_do_not_reach_the_stored_file(client, tangerang, media_roo
     raw = Path(stored).read_bytes()
     assert b"081299998888" not in raw and b"106.6297" not in raw
     assert b"\xff\xfe" not in raw[: raw.find(b"\xff\xda")]  # no COM segment before the scan
+
+
+SECRET = b"HP 081299998888 lokasi -6.1781,106.6297"
+
+
+def _saved(fmt: str, mode: str = "RGB", **options) -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, (64, 48), (90, 120, 150)).save(out, fmt, **options)
+    return out.getvalue()
+
+
+def _png_text() -> bytes:
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Comment", SECRET.decode())
+    info.add_text("Description", SECRET.decode(), zip=True)  # zTXt
+    info.add_itxt("Author", SECRET.decode(), lang="id")
+    return _saved("PNG", pnginfo=info)
+
+
+def _exif_text() -> bytes:
+    exif = Image.Exif()
+    exif[0x010E] = SECRET.decode()  # ImageDescription
+    exif[0x013B] = "Siti Aminah"  # Artist
+    return exif.tobytes()
+
+
+METADATA = {
+    "jpeg-comment": lambda: _saved("JPEG", comment=SECRET),
+    "jpeg-xmp": lambda: _saved("JPEG", xmp=b"<x:xmpmeta>" + SECRET + b"</x:xmpmeta>"),
+    "jpeg-icc": lambda: _saved("JPEG", icc_profile=b"ICC desc " + SECRET),
+    "jpeg-exif-text": lambda: _saved("JPEG", exif=_exif_text()),
+    "png-text-chunks": _png_text,
+    "png-exif": lambda: _saved("PNG", exif=_exif_text()),
+    "png-icc": lambda: _saved("PNG", icc_profile=b"ICC desc " + SECRET),
+    "webp-xmp-exif-icc": lambda: _saved(
+        "WEBP",
+        xmp=b"<x:xmpmeta>" + SECRET + b"</x:xmpmeta>",
+        exif=_exif_text(),
+        icc_profile=b"ICC desc " + SECRET,
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", METADATA)
+def test_no_metadata_of_any_kind_reaches_the_stored_file(client, tangerang, media_root, kind):
+    data = METADATA[kind]()
+    with Image.open(io.BytesIO(data)) as original:
+        carried = set(original.info) & {"comment", "xmp", "icc_profile", "exif", "Comment"}
+        assert carried or kind == "png-text-chunks" and original.text  # the input holds it
+    response = _upload(client, _token(client), f"foto.{kind.split('-')[0]}", data)
+    assert response.status_code == 201, response.content
+    raw = Path(Attachment.objects.get().file.path).read_bytes()
+    assert b"081299998888" not in raw and b"106.6297" not in raw and b"Siti" not in raw
+    for marker in (b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"iCCP", b"XMP ", b"EXIF", b"ICCP"):
+        assert marker not in raw, marker  # PNG and WebP metadata chunks
+    for marker in (b"\xff\xe1", b"\xff\xe2", b"\xff\xfe"):  # JPEG APP1 (EXIF, XMP), APP2, COM
+        assert marker not in raw[: raw.find(b"\xff\xda")], marker
+    with Image.open(io.BytesIO(raw)) as stored:
+        assert not set(stored.info) & {"comment", "xmp", "icc_profile", "exif"}
+        assert not getattr(stored, "text", {})

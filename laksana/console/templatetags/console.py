@@ -6,6 +6,7 @@ from django import template
 
 from laksana.agencies.services import Staff, staff_in
 from laksana.common.errors import NotFound
+from laksana.complaints.media import photo_url
 from laksana.complaints.privacy import mask
 from laksana.regions.models import Region
 from laksana.sla.services import time_left
@@ -76,6 +77,14 @@ def first_photo(complaint):
     if photos is None:
         photos = list(complaint.attachments.filter(purpose="report").order_by("id")[:1])
     return photos[0] if photos else None
+
+
+@register.filter
+def photo_src(attachment, region_slug: str = "") -> str:
+    """A photo's address for a staff page: signed (complaints.media), so it opens whatever the
+    complaint's privacy; the photo view also lets a signed-in staff member who may see the
+    complaint open it once the link has expired (a page left open)."""
+    return photo_url(attachment, public=False, region_slug=region_slug or None)
 
 
 @register.filter

@@ -93,7 +93,8 @@ def test_multipart_post_with_a_photo_stores_it_and_shows_it_as_media_url(
     attachment = Attachment.objects.get(complaint__number=number)
     assert attachment.purpose == "report" and attachment.content_type == "image/jpeg"
     shown = both(client, f"requests/{number}")[0]
-    assert shown["media_url"] == "http://testserver" + attachment.file.url
+    assert shown["media_url"] == f"http://testserver/media/kota-tangerang/{attachment.pk}.jpg"
+    assert client.get(shown["media_url"]).status_code == 200  # a published request's photo
 
 
 def test_media_url_without_upload_is_kept_and_shown(client, api_key):
