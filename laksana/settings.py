@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "laksana.portal",
     "laksana.console",
     "laksana.lapor",
+    "laksana.mailin",
     "laksana.bench",
     "laksana.demo",
 ]

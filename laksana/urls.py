@@ -8,7 +8,7 @@ from laksana.complaints import media
 from laksana.portal.views import regions
 
 # Admin modules are registered here for Laksana's apps only (see settings: SimpleAdminConfig).
-for app in ("regions", "agencies", "accounts", "complaints", "sla", "notify"):
+for app in ("regions", "agencies", "accounts", "complaints", "sla", "notify", "mailin"):
     __import__(f"laksana.{app}.admin")
 
 urlpatterns = [

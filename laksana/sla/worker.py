@@ -61,6 +61,7 @@ class Periodic:
 PERIODIC = (
     Periodic("sla.sweep", timedelta(minutes=1), "laksana.sla.tasks.sweep"),
     Periodic("notify.pump", timedelta(minutes=1), "laksana.notify.tasks.pump"),
+    Periodic("mailin.poll", timedelta(minutes=1), "laksana.mailin.tasks.poll"),
 )
 
 

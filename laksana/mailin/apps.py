@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MailinConfig(AppConfig):
+    name = "laksana.mailin"
+    verbose_name = "E-mail masuk"
