@@ -76,13 +76,3 @@ def first_photo(complaint):
     if photos is None:
         photos = list(complaint.attachments.filter(purpose="report").order_by("id")[:1])
     return photos[0] if photos else None
-
-
-@register.filter
-def coordinates(point) -> str:
-    """A point as "Lat -6.17280 · Lng 106.63180": labelled, dot decimals whatever the page's
-    language (a locale's "-6,17280, 106,63180" cannot be read back)."""
-    lat, lng = getattr(point, "lat", None), getattr(point, "lng", None)
-    if lat is None or lng is None:
-        return ""
-    return f"Lat {lat:.5f} · Lng {lng:.5f}"
