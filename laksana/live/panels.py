@@ -25,6 +25,7 @@ from functools import cached_property
 from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.db.models.functions import Floor
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from laksana.agencies.models import Agency
@@ -34,7 +35,7 @@ from laksana.complaints.models import OPEN_STATUSES, Complaint, StatusCount
 from laksana.conf import env
 from laksana.dispatch.models import Availability
 from laksana.dispatch.roster import on_duty_now
-from laksana.regions.models import Area, Region
+from laksana.regions.models import Region
 from laksana.sla.services import overdue_counts
 
 from .frames import complaint_card, with_cards
@@ -182,18 +183,16 @@ def _satisfaction(totals: dict, keys=None) -> float | None:
 
 @panel("areas", slot="main", refresh="never")
 def areas(ctx: WallContext) -> dict:
-    kecamatan = Area.objects.filter(region=ctx.region, level=Area.Level.KECAMATAN)
+    """The region's outline, and where its kecamatan and kelurahan outlines are: the portal's
+    GeoJSON, which every staff map draws (static/laksana/staffmap.js)."""
+    slug = ctx.region.slug
     return {
         "center": [ctx.region.center_lat, ctx.region.center_lng],
         "outline": ctx.region.boundary,
-        "kecamatan": {
-            "type": "FeatureCollection",
-            "features": [
-                {"type": "Feature", "properties": {"name": name}, "geometry": boundary}
-                for name, boundary in kecamatan.values_list("name", "boundary")
-                if boundary
-            ],
-        },
+        "boundaries": [
+            reverse("portal:boundaries", kwargs={"region_slug": slug}),
+            reverse("portal:kelurahan_boundaries", kwargs={"region_slug": slug}),
+        ],
     }
 
 

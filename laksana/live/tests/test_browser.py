@@ -58,3 +58,14 @@ def test_an_emergency_report_is_flagged_on_the_wall_at_once(served, operator, br
     other = page.locator(f'#incoming li[data-number="{ordinary}"]')
     expect(other).to_be_visible()
     expect(other).not_to_have_class(re.compile(r"\bemergency\b"))
+
+
+def test_the_wall_map_draws_the_kecamatan_and_kelurahan(served, operator, browse):
+    """No tile server on a closed network: the region's outlines are the map (issue 13, item 15)."""
+    page = browse(session_cookie(operator.user), "/kota-tangerang/live/")
+    page.wait_for_selector("#wall-map[data-boundaries-kecamatan][data-boundaries-kelurahan]")
+    drawn = page.locator("#wall-map")
+    assert int(drawn.get_attribute("data-boundaries-kecamatan")) == 13
+    assert int(drawn.get_attribute("data-boundaries-kelurahan")) >= 100
+    assert page.locator("#wall-map .leaflet-overlay-pane path").count() > 113
+    expect(page.locator("#wall-map .kec-label", has_text="Karawaci")).to_be_visible()
