@@ -25,6 +25,7 @@ from functools import cached_property
 from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.db.models.functions import Floor
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from laksana.agencies.models import Agency
@@ -34,7 +35,7 @@ from laksana.complaints.models import OPEN_STATUSES, Complaint, StatusCount
 from laksana.conf import env
 from laksana.dispatch.models import Availability
 from laksana.dispatch.roster import on_duty_now
-from laksana.regions.models import Area, Region
+from laksana.regions.models import Region
 from laksana.sla.services import overdue_counts
 
 from .frames import complaint_card, with_cards
@@ -108,13 +109,30 @@ def panel(name: str, *, slot: str, refresh: str = "events") -> Callable:
     return register
 
 
-def wall_data(region: Region, *, names: list[str] | None = None, day: date | None = None) -> dict:
-    """The wall's data in one answer: the stream cursor, then each panel's data.
+# Reads of one answer that saw an event commit between them are read again this many times at
+# most: under a constant stream of events the wall refreshes again soon anyway.
+SNAPSHOT_ATTEMPTS = 3
 
-    The cursor is read first: events after it may already show in the panels, and applying one
-    twice changes nothing (cards are replaced by number, figures are refetched).
+
+def wall_data(region: Region, *, names: list[str] | None = None, day: date | None = None) -> dict:
+    """The wall's data in one answer: the stream cursor, then each panel's data, all of one moment.
+
+    The figures come from several reads (the status counters, the map's cells), and an event may
+    commit between them. Every change of a figure commits with an event, and a region's event ids
+    follow its commits: when the cursor is the same after the reads as before them, nothing
+    changed in between and the answer is one moment's; otherwise it is read again. Events after
+    the cursor are sent by the stream too, and applying one twice changes nothing (cards are
+    replaced by number, figures are refetched).
     """
-    cursor = latest_event_id(region.id)
+    for _attempt in range(SNAPSHOT_ATTEMPTS):
+        cursor = latest_event_id(region.id)
+        data = _snapshot(region, cursor, names, day)
+        if latest_event_id(region.id) == cursor:
+            break
+    return data
+
+
+def _snapshot(region: Region, cursor: int, names: list[str] | None, day: date | None) -> dict:
     now = clock.now()
     ctx = WallContext(region=region, now=now, day=day or now.astimezone(region.tz).date())
     chosen = [PANELS[n] for n in (names or PANELS) if n in PANELS]
@@ -165,18 +183,16 @@ def _satisfaction(totals: dict, keys=None) -> float | None:
 
 @panel("areas", slot="main", refresh="never")
 def areas(ctx: WallContext) -> dict:
-    kecamatan = Area.objects.filter(region=ctx.region, level=Area.Level.KECAMATAN)
+    """The region's outline, and where its kecamatan and kelurahan outlines are: the portal's
+    GeoJSON, which every staff map draws (static/laksana/staffmap.js)."""
+    slug = ctx.region.slug
     return {
         "center": [ctx.region.center_lat, ctx.region.center_lng],
         "outline": ctx.region.boundary,
-        "kecamatan": {
-            "type": "FeatureCollection",
-            "features": [
-                {"type": "Feature", "properties": {"name": name}, "geometry": boundary}
-                for name, boundary in kecamatan.values_list("name", "boundary")
-                if boundary
-            ],
-        },
+        "boundaries": [
+            reverse("portal:boundaries", kwargs={"region_slug": slug}),
+            reverse("portal:kelurahan_boundaries", kwargs={"region_slug": slug}),
+        ],
     }
 
 

@@ -25,6 +25,7 @@ def map_config(region: Region, points: list[dict] | None = None, **extra) -> dic
     return {
         "center": [region.center_lat or 0, region.center_lng or 0],
         "boundaries": reverse("portal:boundaries", kwargs={"region_slug": region.slug}),
+        "kelurahan": reverse("portal:kelurahan_boundaries", kwargs={"region_slug": region.slug}),
         "tiles": settings.MAP_TILE_URL,
         "points": points or [],
         **extra,

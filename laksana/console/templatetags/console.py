@@ -77,21 +77,9 @@ def first_photo(complaint):
     if photos is None:
         photos = list(complaint.attachments.filter(purpose="report").order_by("id")[:1])
     return photos[0] if photos else None
-
-
 @register.filter
 def photo_src(attachment, region_slug: str = "") -> str:
     """A photo's address for a staff page: signed (complaints.media), so it opens whatever the
     complaint's privacy; the photo view also lets a signed-in staff member who may see the
     complaint open it once the link has expired (a page left open)."""
     return photo_url(attachment, public=False, region_slug=region_slug or None)
-
-
-@register.filter
-def coordinates(point) -> str:
-    """A point as "Lat -6.17280 · Lng 106.63180": labelled, dot decimals whatever the page's
-    language (a locale's "-6,17280, 106,63180" cannot be read back)."""
-    lat, lng = getattr(point, "lat", None), getattr(point, "lng", None)
-    if lat is None or lng is None:
-        return ""
-    return f"Lat {lat:.5f} · Lng {lng:.5f}"

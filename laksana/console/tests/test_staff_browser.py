@@ -191,9 +191,7 @@ def test_complaint_map_draws_boundaries_without_tiles_and_prints_coordinates_pla
                     [{"name": "django_language", "value": language, "url": live_server.url}]
                 )
                 page.goto(f"{live_server.url}{CONSOLE}laporan/{number}/")
-                playwright.expect(page.locator(".coordinates")).to_have_text(
-                    "Lat -6.17280 · Lng 106.63180"
-                )
+                playwright.expect(page.locator(".coordinates")).to_have_text("-6.17280, 106.63180")
                 page.wait_for_selector("[data-map][data-boundaries-kecamatan]")
                 page.wait_for_selector("[data-map][data-boundaries-kelurahan]")
                 drawn = page.locator("[data-map]")

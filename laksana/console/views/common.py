@@ -1,6 +1,5 @@
 """Helpers the console's views share: what a role may do to a complaint, and the page context."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -106,7 +105,6 @@ def complaint_context(staff: Staff, complaint: Complaint, *, contact: dict | Non
         "duplicate_of": complaint.duplicate_of if complaint.duplicate_of_id else None,
         "duplicates": list(complaint.duplicates.all().only("number", "status", "title")),
         "priorities": Priority.choices,
-        "tiles": settings.MAP_TILE_URL,
     }
     if complaint.status in (S.DISPATCHED, S.IN_PROGRESS) and may_assign(staff, complaint):
         context["field_url"] = reverse(

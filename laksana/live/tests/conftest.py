@@ -1,4 +1,5 @@
 import time
+from contextlib import ExitStack
 
 import pytest
 from django.db import connection
@@ -6,6 +7,7 @@ from django.db import connection
 from laksana.live import bus, pool
 from laksana.live.server import uvicorn
 from laksana.live.tests.support import Server
+from laksana.testing.browser import launch_chromium
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +39,32 @@ def live_connections_closed(django_db_setup, django_db_blocker):
                 break
             time.sleep(0.1)  # a closed client's backend takes a moment to exit
     connection.close()
+
+
+@pytest.fixture
+def browse(served):
+    """browse(cookie, path, viewport=(1920, 1080)) -> a page of the server, signed in.
+
+    Playwright starts at the first page: database work inside its event loop would open a
+    connection of its own, so a test makes its accounts and tokens before opening a page.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with ExitStack() as stack:
+        browsers = []
+
+        def open_page(cookie: str, path: str, viewport: tuple[int, int] = (1920, 1080)):
+            if not browsers:
+                playwright = stack.enter_context(sync_playwright())
+                browser = launch_chromium(playwright)
+                stack.callback(browser.close)
+                browsers.append(browser)
+            context = browsers[0].new_context(
+                viewport={"width": viewport[0], "height": viewport[1]}, locale="id-ID"
+            )
+            context.add_cookies([{"name": "sessionid", "value": cookie, "url": served.base}])
+            page = context.new_page()
+            page.goto(served.base + path)
+            return page
+
+        yield open_page

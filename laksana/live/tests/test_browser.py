@@ -3,48 +3,19 @@ live_server cannot hold an async stream open."""
 
 import os
 import re
-from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from laksana.accounts.services import create_token
-from laksana.testing.browser import launch_chromium
 
 from .support import session_cookie
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
 pytestmark = pytest.mark.django_db(transaction=True)
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
-
-
-@pytest.fixture
-def browse(served):
-    """browse(cookie, path) -> a page of the server, signed in.
-
-    Playwright starts at the first page: database work inside its event loop would open a
-    connection of its own, so a test makes its accounts and tokens before opening a page.
-    """
-    with ExitStack() as stack:
-        browsers = []
-
-        def open_page(cookie: str, path: str):
-            if not browsers:
-                playwright = stack.enter_context(sync_playwright())
-                browser = launch_chromium(playwright)
-                stack.callback(browser.close)
-                browsers.append(browser)
-            context = browsers[0].new_context(
-                viewport={"width": 1920, "height": 1080}, locale="id-ID"
-            )
-            context.add_cookies([{"name": "sessionid", "value": cookie, "url": served.base}])
-            page = context.new_page()
-            page.goto(served.base + path)
-            return page
-
-        yield open_page
 
 
 def test_a_complaint_submitted_through_the_api_appears_on_the_open_wall(served, operator, browse):
@@ -87,3 +58,14 @@ def test_an_emergency_report_is_flagged_on_the_wall_at_once(served, operator, br
     other = page.locator(f'#incoming li[data-number="{ordinary}"]')
     expect(other).to_be_visible()
     expect(other).not_to_have_class(re.compile(r"\bemergency\b"))
+
+
+def test_the_wall_map_draws_the_kecamatan_and_kelurahan(served, operator, browse):
+    """No tile server on a closed network: the region's outlines are the map (issue 13, item 15)."""
+    page = browse(session_cookie(operator.user), "/kota-tangerang/live/")
+    page.wait_for_selector("#wall-map[data-boundaries-kecamatan][data-boundaries-kelurahan]")
+    drawn = page.locator("#wall-map")
+    assert int(drawn.get_attribute("data-boundaries-kecamatan")) == 13
+    assert int(drawn.get_attribute("data-boundaries-kelurahan")) >= 100
+    assert page.locator("#wall-map .leaflet-overlay-pane path").count() > 113
+    expect(page.locator("#wall-map .kec-label", has_text="Karawaci")).to_be_visible()

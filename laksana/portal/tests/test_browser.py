@@ -71,7 +71,8 @@ def test_report_with_a_photo_and_a_map_tap_then_track_rate_and_reopen(
     page.get_by_label("Cari kategori").fill("lubang")
     expect(page.locator("#id_category")).to_have_value("JALAN-RUSAK")
     page.get_by_label("Ceritakan masalahnya").fill("Jalan berlubang dalam di depan SDN 3.")
-    page.wait_for_selector("#map path")  # the kecamatan boundaries are drawn
+    page.wait_for_selector("#map[data-boundaries-kelurahan]")  # kecamatan, then kelurahan
+    assert page.locator("#map .leaflet-overlay-pane path").count() > 113
     page.locator("#map").click()  # the map's middle lies in Kecamatan Tangerang
     expect(page.locator("#point-status")).to_contain_text("Kecamatan Tangerang")
     photo = _camera_photo()

@@ -4,6 +4,11 @@
   "use strict";
   var geo = navigator.geolocation;
 
+  // A point as the pages print it (regions/templatetags/geo.py): "-6.17280, 106.63180".
+  function point(coords) {
+    return coords.latitude.toFixed(5) + ", " + coords.longitude.toFixed(5);
+  }
+
   function locate(done) {
     if (!geo) { done(null); return; }
     geo.getCurrentPosition(
@@ -61,8 +66,7 @@
           return response.json().then(function (body) {
             // The server's clock and zone (the region's), not the phone's.
             share.textContent = response.ok
-              ? share.dataset.sent + " " + body.time + " (Lat " + coords.latitude.toFixed(5) + " · Lng " +
-                coords.longitude.toFixed(5) + ")"
+              ? share.dataset.sent + " " + body.time + " (" + point(coords) + ")"
               : share.dataset.failed + ": " + body.detail;
           });
         }).catch(function () {

@@ -86,12 +86,16 @@
     return response.json();
   }
   /* One answer is one snapshot: every panel in it and the open total are drawn in one go. */
+  let shownCursor = -1;
   function render(data, withTotals) {
-    if (withTotals) setOpen(data.open);
+    // Two refreshes in flight may answer out of order: the older must not put older figures back.
+    if (withTotals && data.cursor < shownCursor) return;
+    if (withTotals) { shownCursor = data.cursor; setOpen(data.open); }
     for (const [name, value] of Object.entries(data.panels)) {
       try { panels[name] && panels[name].render(value, data); } catch (err) { console.error(name, err); }
     }
-    document.getElementById("wall").dataset.cursor = data.cursor;
+    // The event the figures on the wall are of (the slow panels' answers carry none of them).
+    if (withTotals) document.getElementById("wall").dataset.cursor = data.cursor;
   }
   const refreshed = kind => Object.keys(LiveWall.config.refresh).filter(n => kind.includes(LiveWall.config.refresh[n]));
   const FIGURES = ["events", "cursor"];

@@ -79,8 +79,26 @@
         if (points.length === 1) map.setView(points[0].getLatLng(), config.tiles ? 16 : 14, { animate: false });
         else if (!picker || !picker.hasPoint()) map.fitBounds(layer.getBounds(), { animate: false });
         if (picker) picker.boundaries(geojson);
+        drawKelurahan(map, config.kelurahan);
       })
       .catch(function () { /* the map still works without boundaries */ });
+  }
+
+  // The kelurahan, thin and under the kecamatan: every map shows both (no tiles on a closed
+  // network). Not interactive, so a tap still chooses a point.
+  function drawKelurahan(map, url) {
+    if (!url) return;
+    fetch(url, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (geojson) {
+        if (!geojson) return;
+        L.geoJSON(geojson, {
+          style: { color: "#0b5cad", weight: 0.8, dashArray: "3 3", fill: false },
+          interactive: false
+        }).addTo(map).bringToBack();
+        map.getContainer().dataset.boundariesKelurahan = String(geojson.features.length);
+      })
+      .catch(function () { /* the kecamatan are enough */ });
   }
 
   // The report form's point: a tap on the map or the phone's GPS fills the hidden lat/lng.
