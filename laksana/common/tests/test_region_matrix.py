@@ -368,7 +368,12 @@ def worlds(settings):
     settings.RATE_LIMIT_EXEMPT_ADDRESSES = frozenset({"127.0.0.1"})
     a = populate(ensure_region(CONTOH_DIR), IN_CONTOH, "KTC")
     b = populate(ensure_region(TANGERANG_DIR), IN_TANGERANG, "TNG")
-    return a, b
+    yield a, b
+    # The streams checked access on the live pool's threads: their connections must not keep
+    # PostgreSQL from dropping the test database.
+    from laksana.live import pool
+
+    pool.close_connections()
 
 
 def test_no_role_of_one_region_reads_or_changes_anything_of_the_other(worlds, record_property):
