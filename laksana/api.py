@@ -15,7 +15,42 @@ from laksana.complaints.api import router as public_router
 from laksana.complaints.staff_api import router as staff_router
 from laksana.regions.api import router as regions_router
 
-api = NinjaAPI(
+# Every operation may answer with these, in the one error shape: the exception handlers below
+# apply to all routes (validation, sign-in, roles, region scope, conflicts, limits, an outage).
+ERROR_STATUSES = {
+    400: "Permintaan tidak valid",
+    401: "Belum masuk atau token tidak sah",
+    403: "Tidak berwenang",
+    404: "Tidak ditemukan (termasuk data wilayah lain)",
+    409: "Bentrok dengan keadaan laporan",
+    413: "Kiriman terlalu besar",
+    422: "Isian tidak valid",
+    429: "Terlalu banyak permintaan",
+    503: "Layanan sementara tidak tersedia",
+}
+
+
+class LaksanaAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The schema says what the API really answers: the error statuses of every operation,
+        with the error shape (checked by the schemathesis run, common/tests)."""
+        from laksana.complaints.schemas import ErrorOut
+
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault(
+            "ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    responses.setdefault(status, {"description": description, "content": error})
+        return schema
+
+
+api = LaksanaAPI(
     title="Laksana API",
     version="1",
     description=(
