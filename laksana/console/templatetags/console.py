@@ -77,6 +77,8 @@ def first_photo(complaint):
     if photos is None:
         photos = list(complaint.attachments.filter(purpose="report").order_by("id")[:1])
     return photos[0] if photos else None
+
+
 @register.filter
 def photo_src(attachment, region_slug: str = "") -> str:
     """A photo's address for a staff page: signed (complaints.media), so it opens whatever the
