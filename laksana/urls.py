@@ -8,7 +8,7 @@ from laksana.common.sitepages import favicon
 from laksana.portal.views import regions
 
 # Admin modules are registered here for Laksana's apps only (see settings: SimpleAdminConfig).
-for app in ("regions", "agencies", "accounts", "complaints", "sla", "notify"):
+for app in ("regions", "agencies", "accounts", "complaints", "sla", "notify", "channels"):
     __import__(f"laksana.{app}.admin")
 
 urlpatterns = [
@@ -26,6 +26,8 @@ urlpatterns = [
         serve,
         {"document_root": settings.MEDIA_ROOT},
     ),
+    # Providers' webhooks (WhatsApp, Telegram, SMS) of a region.
+    path("channels/<slug:region_slug>/", include("laksana.channels.urls")),
     # Region pages last: `<region-slug>/...` would otherwise swallow the paths above.
     path("<slug:region_slug>/console/apikeys/", include("laksana.open311.console_urls")),
     path("<slug:region_slug>/console/", include("laksana.console.urls")),

@@ -5,7 +5,8 @@ development-server loggers and Laksana's own loggers. It rewrites the formatted 
 whatever the format (granian's access line, Django's "Not Found: /lacak/<token>/").
 
 Redacted: secret query parameters (Open311 `api_key`, `token`, `password`, ...) and the tokens
-carried in URL paths (portal tracking and submitted links, staff invitations, Open311 tokens).
+carried in URL paths (portal tracking and submitted links, staff invitations, Open311 tokens,
+Telegram bot tokens).
 """
 
 import logging
@@ -26,7 +27,12 @@ _PATH = re.compile(
 )
 
 
+# Telegram's Bot API carries the bot token in the path: /bot<token>/sendMessage.
+_BOT = re.compile(r"/bot\d+:[A-Za-z0-9_-]+")
+
+
 def redact(text: str) -> str:
+    text = _BOT.sub("/bot" + REDACTED, text)
     text = _QUERY.sub(lambda m: m.group("name") + REDACTED, text)
     return _PATH.sub(lambda m: m.group("prefix") + REDACTED, text)
 
