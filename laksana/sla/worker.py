@@ -61,6 +61,8 @@ class Periodic:
 PERIODIC = (
     Periodic("sla.sweep", timedelta(minutes=1), "laksana.sla.tasks.sweep"),
     Periodic("notify.pump", timedelta(minutes=1), "laksana.notify.tasks.pump"),
+    # Chat conversations abandoned for 24 h expire (laksana/channels).
+    Periodic("channels.expire", timedelta(minutes=5), "laksana.channels.tasks.expire"),
 )
 
 

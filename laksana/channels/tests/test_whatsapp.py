@@ -256,9 +256,9 @@ def test_a_draft_left_for_24_hours_expires_without_a_complaint(client, whatsapp_
     time_machine.move_to("2026-12-01 08:00:00+00:00", tick=False)
     post(client, payload(text("Got mampet, air meluap ke jalan setiap hujan.")))
     time_machine.move_to("2026-12-02 09:00:00+00:00", tick=False)
-    from laksana.channels.services import expire_drafts
+    from laksana.channels import tasks
 
-    assert expire_drafts() == 1
+    assert tasks.expire.call() == {"drafts": 1, "sms_parts": 0}
     assert Conversation.objects.get().draft == {}
     assert not Complaint.objects.exists()
     assert not ChatReport.objects.exists()
