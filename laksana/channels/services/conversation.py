@@ -1,37 +1,14 @@
-"""The one conversation every chat channel shares (WhatsApp, Telegram, SMS).
-
-A provider's webhook (views.py) checks the signature, turns the payload into `Incoming` messages
-and calls `receive`. The conversation asks, in Indonesian, for what the report still lacks:
-1. what happened (the description);
-2. where: a shared location (lat/lng), or a kelurahan name matched against the region's areas;
-3. a photo (optional: "LEWATI" skips it; never asked on SMS);
-4. the category, from a short numbered list ordered by the words of the description;
-then submits through `complaints.services.submit` (the channel, the sender's phone as contact)
-and replies with the tracking number and link. At any time: "status <number>" answers the
-complaint's status, "BATAL" drops the report being written, "BERHENTI" stops every message
-("MULAI" starts them again), and `LAPOR <kategori> <kelurahan> <isi>` fills everything at once.
-A citizen asked a question by staff answers it by simply replying.
-
-Replies are outbox rows (laksana/notify): durable, retried, sent once each.
-"""
+"""The conversation's steps: what each message fills in, what is asked next, the submission,
+the status question and the answer to a question from staff."""
 
 import hashlib
-import hmac
 import logging
 import re
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from laksana.agencies.models import Category
 from laksana.common import clock, ratelimit
@@ -39,22 +16,17 @@ from laksana.common.errors import DomainError, ValidationFailed
 from laksana.common.timefmt import local_iso
 from laksana.complaints import services as complaints
 from laksana.complaints.models import Complaint, Status
-from laksana.complaints.photos import clean_image
 from laksana.complaints.services.core import MIN_DESCRIPTION, Citizen
-from laksana.notify import tasks as notify_tasks
-from laksana.notify.models import Notification
 from laksana.regions.models import Area, Region
 from laksana.regions.services import locate
 
-from .models import ChannelSettings, ChatReport, Conversation, InboundMessage, Provider
+from ..models import ChatReport, Conversation, Provider
+from .base import Incoming, Reply, clear, discard_photo
 
 log = logging.getLogger("laksana.channels")
-
 Step = Conversation.Step
-DRAFT_LIFETIME = timedelta(hours=24)
+
 MAX_OPTIONS = 9  # one digit to type; WhatsApp lists hold 10 rows
-PENDING_PHOTOS = "channels/pending"
-SETTINGS_CACHE_SECONDS = 30
 GREETINGS = {
     "halo", "hallo", "hai", "hi", "hello", "p", "pagi", "siang", "sore", "malam", "start",
     "/start", "mulai", "lapor", "assalamualaikum", "selamat pagi", "selamat siang",
@@ -65,252 +37,34 @@ KELURAHAN_PREFIX = re.compile(r"^(?:kelurahan|kel\.?|desa|ds\.?)\s+", re.IGNOREC
 NUMBER_FIRST = re.compile(r"^\s*(\d{1,2})\b")
 
 
-@dataclass
-class Incoming:
-    """One message from a citizen, whatever the provider."""
-
-    provider: str
-    message_id: str
-    sender: str  # WhatsApp id (phone), Telegram chat id, phone number
-    text: str = ""
-    lat: float | None = None
-    lng: float | None = None
-    media: str = ""  # the provider's handle of a photo (WhatsApp media id, Telegram file id)
-    choice: str = ""  # the id of an interactive reply (list row, button)
-
-
-@dataclass
-class Reply:
-    text: str
-    options: list[tuple[str, str]] = field(default_factory=list)  # (id, title)
-    ask_location: bool = False
-
-    def payload(self) -> dict:
-        return {
-            "kind": "reply",
-            "text": self.text,
-            "options": [list(o) for o in self.options],
-            "ask_location": self.ask_location,
-        }
-
-
-# ---------------------------------------------------------------------------------------------
-# Settings and contacts (read by the outbox, notify/outbox.py)
-
-
-def enabled_providers(region_id: int) -> set[str]:
-    """The chat channels a region has switched on. Kept a few seconds per process, because the
-    outbox asks on every event it writes."""
-    key = f"channels:enabled:{region_id}"
-    found = cache.get(key)
-    if found is None:
-        found = set(
-            ChannelSettings.objects.filter(region_id=region_id, enabled=True).values_list(
-                "provider", flat=True
-            )
-        )
-        cache.set(key, found, SETTINGS_CACHE_SECONDS)
-    return found
-
-
-def forget_settings(region_id: int) -> None:
-    cache.delete(f"channels:enabled:{region_id}")
-
-
-def settings_for(region_id: int, provider: str) -> ChannelSettings | None:
-    return ChannelSettings.objects.filter(
-        region_id=region_id, provider=provider, enabled=True
-    ).first()
-
-
-def origin_contacts(complaint: Complaint) -> list[tuple[str, str]] | None:
-    """Where a report that came by chat is answered: the conversation, unless the citizen said
-    BERHENTI or the region switched the channel off since (None: the report came otherwise)."""
-    if complaint.channel not in Provider.values:
-        return None
-    report = ChatReport.objects.select_related("conversation").filter(complaint=complaint).first()
-    if report is None:
-        return []
-    conversation = report.conversation
-    if conversation.opted_out or conversation.provider not in enabled_providers(
-        complaint.region_id
-    ):
-        return []
-    return [(conversation.provider, conversation.address)]
-
-
-def sender_hash(provider: str, sender: str) -> str:
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"{provider}:{sender}".encode(), hashlib.sha256
-    ).hexdigest()
-
-
-# ---------------------------------------------------------------------------------------------
-# Receiving
-
-
-def receive(
-    region: Region, message: Incoming, *, fetch_media: Callable[[str], bytes] | None = None
-) -> str:
-    """Take in one citizen message; returns what happened ("handled", "duplicate", "limited").
-
-    Steps: a message id already taken in is dropped (providers retry); the sender's rate limit;
-    the photo is fetched from the provider (outside the transaction: no network inside one);
-    then in one transaction: the message id, the conversation's step, a submission if complete,
-    and the replies as outbox rows. A failure rolls everything back, the provider retries."""
-    if InboundMessage.objects.filter(
-        region=region, provider=message.provider, message_id=message.message_id
-    ).exists():
-        return "duplicate"
-    who = sender_hash(message.provider, message.sender)
-    if not ratelimit.check("chat_message", f"{message.provider}:{who}").allowed:
-        log.warning("channels: %s sender over the rate limit, message dropped", message.provider)
-        return "limited"
-    photo = _fetch_photo(message, fetch_media) if message.media else None
-    try:
-        with transaction.atomic():
-            InboundMessage.objects.create(
-                region=region,
-                provider=message.provider,
-                message_id=message.message_id,
-                received_at=clock.now(),
-            )
-            conversation = _conversation(region, message, who)
-            with override("id"):
-                replies = _converse(conversation, message, photo)
-            conversation.updated_at = clock.now()
-            conversation.save()
-            _queue(conversation, message, replies)
-    except IntegrityError:
-        # The same message on two connections at once: the other one took it in.
-        if InboundMessage.objects.filter(
-            region=region, provider=message.provider, message_id=message.message_id
-        ).exists():
-            _discard_photo(photo)
-            return "duplicate"
-        raise
-    return "handled"
-
-
-def _fetch_photo(message: Incoming, fetch_media) -> str | None:
-    """Download, check and strip the photo; keep it in storage until the report is submitted.
-    Returns the stored name, "" when the photo could not be used, None without a fetcher."""
-    if fetch_media is None:
-        return None
-    try:
-        data = fetch_media(message.media)
-        image = clean_image(ContentFile(data))
-    except DomainError as exc:
-        log.info("channels: %s photo refused: %s", message.provider, exc)
-        return ""
-    except Exception:
-        log.warning("channels: %s photo could not be fetched", message.provider, exc_info=True)
-        return ""
-    return default_storage.save(
-        f"{PENDING_PHOTOS}/{uuid.uuid4().hex}.{image.extension}", ContentFile(image.data)
-    )
-
-
-def _discard_photo(name: str | None) -> None:
-    if name:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            log.warning("channels: pending photo %s could not be removed", name, exc_info=True)
-
-
-def _conversation(region: Region, message: Incoming, who: str) -> Conversation:
-    now = clock.now()
-    conversation, _created = Conversation.objects.select_for_update().get_or_create(
-        region=region,
-        provider=message.provider,
-        sender_hash=who,
-        defaults={"address": message.sender, "created_at": now, "updated_at": now},
-    )
-    conversation.address = message.sender
-    if conversation.step != Step.IDLE and conversation.updated_at < now - DRAFT_LIFETIME:
-        _clear(conversation)  # abandoned for 24 h: expired, nothing submitted
-    return conversation
-
-
-def _clear(conversation: Conversation) -> None:
-    _discard_photo(conversation.draft.get("photo"))
-    conversation.step = Step.IDLE
-    conversation.draft = {}
-
-
-def expire_drafts(now=None) -> int:
-    """Drafts left for 24 hours are dropped (with their photo) without creating a complaint."""
-    now = now or clock.now()
-    expired = 0
-    stale = Conversation.objects.exclude(step=Step.IDLE).filter(updated_at__lt=now - DRAFT_LIFETIME)
-    for conversation in stale:
-        _clear(conversation)
-        conversation.save(update_fields=["step", "draft"])
-        expired += 1
-    return expired
-
-
-def _queue(conversation: Conversation, message: Incoming, replies: list[Reply]) -> None:
-    """The replies as outbox rows, keyed by the message they answer (sent once each)."""
-    if not replies:
-        return
-    now = clock.now()
-    rows = [
-        Notification(
-            key=uuid.uuid5(
-                uuid.NAMESPACE_URL,
-                f"laksana:{conversation.region_id}:{message.provider}:{message.message_id}:{i}",
-            ),
-            region_id=conversation.region_id,
-            channel=conversation.provider,
-            audience=Notification.Audience.CITIZEN,
-            recipient=conversation.address,
-            language="id",
-            payload=reply.payload(),
-            created_at=now,
-            next_attempt_at=now,
-        )
-        for i, reply in enumerate(replies)
-    ]
-    for row in rows:
-        row.save()
-    ids = [row.id for row in rows]
-    transaction.on_commit(lambda: notify_tasks.queue(ids), robust=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# The conversation
-
-
-def _converse(conversation: Conversation, message: Incoming, photo: str | None) -> list[Reply]:
+def converse(conversation: Conversation, message: Incoming, photo: str | None) -> list[Reply]:
     text = " ".join((message.text or "").split())
     word = text.upper().rstrip(".!")
     if word == "BERHENTI":
-        _clear(conversation)
+        clear(conversation)
         conversation.opted_out = True
         return [Reply(_("Anda tidak akan menerima pesan lagi dari kami. Kirim MULAI bila ingin "
                         "melapor atau menerima kabar lagi."))]  # fmt: skip
     if conversation.opted_out:
         if word != "MULAI":
-            _discard_photo(photo)
+            discard_photo(photo)
             return []  # they asked for silence
         conversation.opted_out = False
     status = re.match(r"^status\s+(\S+)$", text, re.IGNORECASE)
     if status:
-        _discard_photo(photo)
+        discard_photo(photo)
         return [_status(conversation, status.group(1).upper())]
     if word == "BATAL":
-        _discard_photo(photo)
+        discard_photo(photo)
         had = conversation.step != Step.IDLE
-        _clear(conversation)
+        clear(conversation)
         if had:
             return [Reply(_("Laporan dibatalkan. Kirim pesan kapan saja untuk melapor lagi."))]
         return [Reply(_("Tidak ada laporan yang sedang diisi."))]
     if conversation.step == Step.IDLE:
         waiting = _waiting_complaint(conversation)
         if waiting is not None and text and word not in GREETINGS_UPPER:
-            _discard_photo(photo)
+            discard_photo(photo)
             complaints.answer(complaint=waiting, text=text)
             return [
                 Reply(
@@ -337,7 +91,7 @@ def _fill(conversation: Conversation, message: Incoming, text: str, photo: str |
     draft, region, replies = conversation.draft, conversation.region, []
     if photo is not None:
         if photo:
-            _discard_photo(draft.get("photo"))
+            discard_photo(draft.get("photo"))
             draft["photo"] = photo
         else:
             replies.append(Reply(_("Foto tidak dapat kami baca (kirim JPEG, PNG atau WebP).")))
@@ -605,7 +359,7 @@ def _submit(conversation: Conversation, message: Incoming) -> list[Reply]:
                 complaints.add_photo(complaint=complaint, actor=Citizen(), upload=upload)
         except DomainError as exc:
             replies.append(Reply(_("Foto tidak dapat disimpan: %(why)s") % {"why": exc.detail}))
-    _clear(conversation)
+    clear(conversation)
     link = settings.PUBLIC_URL + reverse(
         "portal:track", kwargs={"region_slug": region.slug, "token": submitted.token}
     )
@@ -702,49 +456,3 @@ def _is_theirs(conversation: Conversation, complaint: Complaint) -> bool:
     if digits.startswith("62"):
         digits = "0" + digits[2:]
     return bool(digits) and complaint.reporter.phone == digits
-
-
-# ---------------------------------------------------------------------------------------------
-# Long SMS in parts
-
-
-def joined_sms_id(region: Region, sender: str, reference: str) -> str:
-    return f"concat:{reference}:{sender_hash(Provider.SMS, sender)[:16]}"
-
-
-def take_sms_part(region: Region, part) -> Incoming | None:
-    """Keep one part of a long SMS; once every part is in, the whole message (parts removed).
-    A part repeated by the gateway is kept once."""
-    if part.parts == 1:
-        return Incoming(
-            provider=Provider.SMS, message_id=part.message_id, sender=part.sender, text=part.text
-        )
-    from .models import SmsPart
-
-    joined_id = joined_sms_id(region, part.sender, part.reference)
-    if InboundMessage.objects.filter(
-        region=region, provider=Provider.SMS, message_id=joined_id
-    ).exists():
-        return None  # a retry of a part of a message already taken in
-    who = sender_hash(Provider.SMS, part.sender)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                SmsPart.objects.create(
-                    region=region,
-                    sender_hash=who,
-                    reference=part.reference,
-                    part=part.part,
-                    parts=part.parts,
-                    text=part.text,
-                    received_at=clock.now(),
-                )
-        except IntegrityError:
-            pass  # the same part again
-        parts = SmsPart.objects.filter(region=region, sender_hash=who, reference=part.reference)
-        texts = dict(parts.values_list("part", "text"))
-        if len(texts) < part.parts:
-            return None
-        parts.delete()
-    text = "".join(texts[i] for i in sorted(texts))
-    return Incoming(provider=Provider.SMS, message_id=joined_id, sender=part.sender, text=text)
