@@ -39,7 +39,7 @@ NUMBER_FIRST = re.compile(r"^\s*(\d{1,2})\b")
 
 def converse(conversation: Conversation, message: Incoming, photo: str | None) -> list[Reply]:
     text = " ".join((message.text or "").split())
-    word = text.upper().rstrip(".!")
+    word = text.upper().rstrip(".!?, ")
     if word == "BERHENTI":
         clear(conversation)
         conversation.opted_out = True
@@ -111,7 +111,7 @@ def _fill(conversation: Conversation, message: Incoming, text: str, photo: str |
         return replies
     step = conversation.step
     if step == Step.DESCRIPTION and "description" not in draft:
-        if text.lower() in GREETINGS:
+        if text.lower().rstrip(".!?, ") in GREETINGS:
             return replies
         if len(text) < MIN_DESCRIPTION:
             replies.append(
