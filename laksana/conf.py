@@ -122,6 +122,22 @@ SETTINGS: dict[str, Setting] = {
             "link-local and cloud-metadata addresses are refused unless listed here.",
         ),
         Setting(
+            "PUBLIC_URL",
+            "http://127.0.0.1:8000",
+            "The site's address as citizens reach it; chat replies (WhatsApp, Telegram, SMS) "
+            "link to the tracking page under it.",
+        ),
+        Setting(
+            "WHATSAPP_GRAPH_URL",
+            "https://graph.facebook.com/v21.0",
+            "Base of the WhatsApp Cloud API (Meta's Graph API, with its version).",
+        ),
+        Setting(
+            "TELEGRAM_API_URL",
+            "https://api.telegram.org",
+            "Base of the Telegram Bot API.",
+        ),
+        Setting(
             "DATABASE_POOL",
             "0",
             "1 to keep a pool of PostgreSQL connections per process instead of one per request.",

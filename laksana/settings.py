@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "laksana.complaints",
     "laksana.sla",
     "laksana.notify",
+    "laksana.channels",
     "laksana.dispatch",
     "laksana.live",
     "laksana.open311",
@@ -207,12 +208,21 @@ CACHES = {
 # (django-tasks-db), run by `laksana worker`; durable across restarts on SQLite and PostgreSQL.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-# Notifications: the channels the outbox may use (name -> class). The multi-channel work adds
-# "sms", "whatsapp" and "telegram" here; citizens' phone numbers are used once one is listed.
+# Notifications: the channels the outbox may use (name -> class). WhatsApp, Telegram and SMS
+# carry messages only in regions that switched them on with their own credentials
+# (laksana/channels, README "Channels").
 NOTIFY_CHANNELS = {
     "email": "laksana.notify.channels.EmailChannel",
     "webhook": "laksana.notify.channels.WebhookChannel",
+    "whatsapp": "laksana.channels.transport.WhatsAppChannel",
+    "telegram": "laksana.channels.transport.TelegramChannel",
+    "sms": "laksana.channels.transport.SmsChannel",
 }
+# Chat channels (laksana/channels): where the providers' HTTP APIs are; tests point them at
+# stand-ins. Provider addresses follow the same egress rules as webhooks (notify/egress.py).
+PUBLIC_URL = env("PUBLIC_URL").rstrip("/")
+WHATSAPP_GRAPH_URL = env("WHATSAPP_GRAPH_URL").rstrip("/")
+TELEGRAM_API_URL = env("TELEGRAM_API_URL").rstrip("/")
 # Development (and the demo) prints e-mail to the console; production sends it over SMTP.
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"

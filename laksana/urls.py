@@ -8,7 +8,9 @@ from laksana.complaints import media
 from laksana.portal.views import regions
 
 # Admin modules are registered here for Laksana's apps only (see settings: SimpleAdminConfig).
-for app in ("regions", "agencies", "accounts", "complaints", "sla", "notify", "mailin"):
+for app in (
+    *("regions", "agencies", "accounts", "complaints", "sla", "notify", "mailin", "channels"),
+):
     __import__(f"laksana.{app}.admin")
 
 urlpatterns = [
@@ -26,6 +28,8 @@ urlpatterns = [
         media.serve,
         name="photo",
     ),
+    # Providers' webhooks (WhatsApp, Telegram, SMS) of a region.
+    path("channels/<slug:region_slug>/", include("laksana.channels.urls")),
     # Region pages last: `<region-slug>/...` would otherwise swallow the paths above.
     path("<slug:region_slug>/console/apikeys/", include("laksana.open311.console_urls")),
     path("<slug:region_slug>/console/sp4n-lapor/", include("laksana.lapor.urls")),

@@ -6,7 +6,7 @@ whatever the format (granian's access line, Django's "Not Found: /lacak/<token>/
 
 Redacted: secret query parameters (Open311 `api_key`, `token`, `password`, a photo link's `sig`,
 ...) and the tokens carried in URL paths (portal tracking and submitted links, staff invitations,
-Open311 tokens).
+Open311 tokens, Telegram bot tokens).
 """
 
 import logging
@@ -27,7 +27,12 @@ _PATH = re.compile(
 )
 
 
+# Telegram's Bot API carries the bot token in the path: /bot<token>/sendMessage.
+_BOT = re.compile(r"/bot\d+:[A-Za-z0-9_-]+")
+
+
 def redact(text: str) -> str:
+    text = _BOT.sub("/bot" + REDACTED, text)
     text = _QUERY.sub(lambda m: m.group("name") + REDACTED, text)
     return _PATH.sub(lambda m: m.group("prefix") + REDACTED, text)
 

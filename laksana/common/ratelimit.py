@@ -24,8 +24,10 @@ from laksana.common.errors import DomainError
 # name -> (hits, seconds), per client address unless said otherwise. Generous where citizens
 # write, because many Indonesian phones share one carrier-grade NAT address.
 LIMITS: dict[str, tuple[int, int]] = {
-    # New complaints: the portal form, the JSON API, Open311 POST requests.
+    # New complaints: the portal form, the JSON API, Open311 POST requests; per chat sender too.
     "submit": (20, 600),
+    # Messages a chat sender (WhatsApp, Telegram, SMS) may send us, per sender.
+    "chat_message": (40, 600),
     # Other public writes on a complaint: photos, reopen, rating, answers, Open311 updates.
     "write": (60, 600),
     # Secret tracking tokens that matched nothing: guessing gets refused, a citizen never misses.

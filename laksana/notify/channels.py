@@ -1,5 +1,5 @@
-"""Channels deliver one rendered message. E-mail and signed webhooks live here; the multi-channel
-work adds SMS, WhatsApp and Telegram by subclassing Channel and listing it in NOTIFY_CHANNELS.
+"""Channels deliver one rendered message. E-mail and signed webhooks live here; WhatsApp, Telegram
+and SMS are in laksana/channels/transport.py (per-region credentials), listed in NOTIFY_CHANNELS.
 
 A channel's contract:
 - `open()` gets ready (connects) without sending anything: a crash here loses nothing;
@@ -44,6 +44,7 @@ class Message:
     body: str
     data: dict = field(default_factory=dict)  # structured payload (webhooks)
     secret: str = ""  # webhook signing key
+    region_id: int | None = None  # whose credentials a per-region channel (laksana/channels) uses
 
 
 class Channel:

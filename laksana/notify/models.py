@@ -88,8 +88,14 @@ class Notification(models.Model):
         default=uuid.uuid4, unique=True, editable=False, help_text="Idempotency key"
     )
     region = models.ForeignKey(Region, on_delete=models.CASCADE)
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    # Both empty for a chat channel's conversation reply (laksana/channels), which belongs to no
+    # complaint yet; every announcement of an event has both.
+    complaint = models.ForeignKey(
+        Complaint, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     channel = models.CharField(max_length=16)
     audience = models.CharField(max_length=8, choices=Audience.choices)
     recipient = models.CharField(max_length=500, help_text="Address, number or URL")

@@ -1,8 +1,9 @@
 """Who is told of an event, written to the outbox in the event's own transaction.
 
-- The citizen, of every public event, on each contact they gave: e-mail, and their phone once an
-  SMS or WhatsApp channel is configured. Not of what they did themselves (they know), except the
-  receipt of their submission.
+- The citizen, of every public event, on each contact they gave: e-mail, and their phone once the
+  region has SMS switched on; a report that came by WhatsApp, Telegram or SMS is answered on that
+  chat instead (laksana/channels registers where: `add_origin_contacts`). Not of what they did
+  themselves (they know), except the receipt of their submission.
 - Staff by e-mail: the agency's liaisons and admins of a new disposition; the audience an
   overdue/escalated event names (the agency's admins, or the command center) of a breach.
 - Other systems: the region's webhook endpoints, of the event types they asked for.
@@ -26,7 +27,9 @@ from laksana.complaints.privacy import mask
 from . import channels, tasks
 from .models import Notification, WebhookEndpoint
 
-PHONE_CHANNELS = ("whatsapp", "sms")  # the first one configured carries messages to a phone
+# The first one configured carries messages to a phone given on a form. Not WhatsApp: outside the
+# 24 hours after the citizen's own last message, the Cloud API sends pre-approved templates only.
+PHONE_CHANNELS = ("sms",)
 STAFF_EVENTS = {Event.Type.DISPOSED, Event.Type.FORWARDED, Event.Type.OVERDUE, Event.Type.ESCALATED}
 REPLAY_MARGIN = timedelta(hours=1)
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -101,14 +104,44 @@ def _payload(event: Event, complaint: Complaint) -> dict:
     }
 
 
+# Set by laksana/channels: region id -> names of the channels the region has switched on (its
+# own credentials), and complaint -> [(channel, recipient)] of the chat a report came by (None
+# for a report that came otherwise). This app
+# imports no app above it; without them every installed channel counts for every region.
+_region_channels = None
+_origin_contacts = None
+
+
+def set_region_channels(source) -> None:
+    global _region_channels
+    _region_channels = source
+
+
+def add_origin_contacts(source) -> None:
+    global _origin_contacts
+    _origin_contacts = source
+
+
+def _available_in(region_id: int) -> set[str]:
+    names = channels.available()
+    if _region_channels is None:
+        return names
+    per_region = _region_channels(region_id)
+    # Channels without per-region credentials (e-mail, webhooks) stay installation-wide.
+    return {n for n in names if n not in CHAT_CHANNELS or n in per_region}
+
+
+CHAT_CHANNELS = ("whatsapp", "telegram", "sms")
+
+
 def citizen_contacts(region_id: int, *, email: str, phone: str) -> list[tuple[str, str]]:
-    """(channel, recipient) for each contact a citizen gave that a configured channel reaches:
-    what they are sent, and so all the portal may promise them. Channels are configured for the
-    whole installation today; `region_id` is where a per-region choice would come in."""
+    """(channel, recipient) for each contact a citizen gave that a channel configured in the
+    region reaches: what they are sent, and so all the portal may promise them."""
+    available = _available_in(region_id)
     contacts = []
-    if email and "email" in channels.available():
+    if email and "email" in available:
         contacts.append(("email", email))
-    phone_channel = next((c for c in PHONE_CHANNELS if c in channels.available()), None)
+    phone_channel = next((c for c in PHONE_CHANNELS if c in available), None)
     if phone and phone_channel:
         contacts.append((phone_channel, phone))
     return contacts
@@ -116,9 +149,14 @@ def citizen_contacts(region_id: int, *, email: str, phone: str) -> list[tuple[st
 
 def _citizen(event: Event, complaint: Complaint) -> list[Notification]:
     reporter = complaint.reporter
-    if reporter is None:
+    # None: not a chat report; else the chat to answer on (maybe none), which replaces the phone.
+    origin = _origin_contacts(complaint) if _origin_contacts is not None else None
+    if reporter is None and not origin:
         return []
-    contacts = citizen_contacts(complaint.region_id, email=reporter.email, phone=reporter.phone)
+    email, phone = (reporter.email, reporter.phone) if reporter else ("", "")
+    if origin is not None:
+        phone = ""
+    contacts = (origin or []) + citizen_contacts(complaint.region_id, email=email, phone=phone)
     if not contacts:
         return []
     language = _citizen_language(event, complaint)

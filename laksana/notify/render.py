@@ -60,8 +60,22 @@ def _label(choices, value: str) -> str:
         return value
 
 
+# Channels a citizen may answer on (laksana/channels): a short text without an e-mail's greeting.
+CHAT_CHANNELS = {"whatsapp", "telegram", "sms"}
+
+
 def render(notification: Notification) -> Message:
     payload = notification.payload
+    if payload.get("kind") == "reply":
+        # A conversation's reply (laksana/channels): already worded, with its choices in `data`.
+        return Message(
+            key=str(notification.key),
+            recipient=notification.recipient,
+            subject="",
+            body=payload["text"],
+            data=payload,
+            region_id=notification.region_id,
+        )
     if notification.channel == "webhook":
         return Message(
             key=str(notification.key),
@@ -84,9 +98,11 @@ def render(notification: Notification) -> Message:
             "at": _when(payload["at"], payload["tz"]),
             "deadline": _when(payload["deadline"], payload["tz"]),
         }
-        body = render_to_string(
-            "notify/citizen.txt" if citizen else "notify/staff.txt", context
-        ).strip()
+        if citizen and notification.channel in CHAT_CHANNELS:
+            template_name = "notify/chat.txt"
+        else:
+            template_name = "notify/citizen.txt" if citizen else "notify/staff.txt"
+        body = render_to_string(template_name, context).strip()
         subject = f"[{payload['number']}] {headline}"
     return Message(
         key=str(notification.key),
@@ -94,4 +110,5 @@ def render(notification: Notification) -> Message:
         subject=subject.rstrip("."),
         body=body + "\n",
         data=payload,
+        region_id=notification.region_id,
     )

@@ -62,6 +62,8 @@ PERIODIC = (
     Periodic("sla.sweep", timedelta(minutes=1), "laksana.sla.tasks.sweep"),
     Periodic("notify.pump", timedelta(minutes=1), "laksana.notify.tasks.pump"),
     Periodic("mailin.poll", timedelta(minutes=1), "laksana.mailin.tasks.poll"),
+    # Chat conversations abandoned for 24 h expire (laksana/channels).
+    Periodic("channels.expire", timedelta(minutes=5), "laksana.channels.tasks.expire"),
 )
 
 

@@ -68,13 +68,18 @@ def test_citizen_is_told_of_every_public_event_but_not_of_their_own_or_internal_
     ) == [("disposed", dishub.email)]
 
 
-def test_phone_is_used_once_a_phone_channel_is_configured(submit, settings):
-    submit(phone="0812 3456 7890")
-    assert not Notification.objects.exists()  # e-mail and webhooks only: nothing to tell
+def test_phone_is_used_once_the_region_switches_sms_on(submit, settings, tangerang):
+    from laksana.channels.models import ChannelSettings
+    from laksana.channels.services import forget_settings
+
     settings.NOTIFY_CHANNELS = {
         **settings.NOTIFY_CHANNELS,
         "sms": "laksana.notify.tests.fakes.RecordingSmsChannel",
     }
+    submit(phone="0812 3456 7890")
+    assert not Notification.objects.exists()  # SMS is installed, not switched on in the region
+    ChannelSettings.objects.create(region=tangerang, provider="sms", enabled=True)
+    forget_settings(tangerang.id)
     c, _token = submit(phone="0812 3456 7890", description="Lubang kedua di jalan yang sama.")
     row = Notification.objects.get(complaint=c)
     assert (row.channel, row.recipient) == ("sms", "081234567890")

@@ -203,12 +203,15 @@ def test_the_confirmation_promises_only_the_channels_configured(client, tangeran
     form = client.get(URL).content.decode()
     assert "dikirim lewat e-mail (belum lewat SMS)" in form
 
-    settings.NOTIFY_CHANNELS = {
-        **settings.NOTIFY_CHANNELS,
-        "whatsapp": "laksana.notify.channels.WebhookChannel",  # any class: only its name counts
-    }
+    # The region switches SMS on (laksana/channels): a phone given on the form is reached by SMS
+    # (not WhatsApp, which allows only pre-approved templates to someone who has not written).
+    from laksana.channels.models import ChannelSettings
+    from laksana.channels.services import forget_settings
+
+    ChannelSettings.objects.create(region=tangerang, provider="sms", enabled=True)
+    forget_settings(tangerang.id)
     phone_only = _submitted_updates(client, idempotency_key="k2")
-    assert "kami kirim lewat WhatsApp ke 0812••••7890" in phone_only
+    assert "kami kirim lewat SMS ke 0812••••7890" in phone_only
     assert "belum mengirim" not in phone_only and "e-mail ke" not in phone_only
     assert "dikirim ke nomor HP dan e-mail Anda" in client.get(URL).content.decode()
 

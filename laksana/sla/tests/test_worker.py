@@ -20,12 +20,23 @@ def _worker(name="w1") -> Worker:
 
 def test_each_periodic_run_is_enqueued_once_however_many_workers_ask():
     with frozen(NOW):
-        assert schedule_periodic(NOW) == [p.name for p in PERIODIC]
+        assert schedule_periodic(NOW) == [
+            "sla.sweep",
+            "notify.pump",
+            "mailin.poll",
+            "channels.expire",
+        ]
         assert schedule_periodic(NOW) == []  # a second worker, same moment
         assert schedule_periodic(NOW + timedelta(seconds=30)) == []
-    assert schedule_periodic(NOW + timedelta(seconds=61)) == [p.name for p in PERIODIC]
+    # Each at its own interval: the every-minute jobs again, the five-minute one not yet.
+    assert schedule_periodic(NOW + timedelta(seconds=61)) == [
+        "sla.sweep",
+        "notify.pump",
+        "mailin.poll",
+    ]
     paths = DBTaskResult.objects.values_list("task_path", flat=True)
-    assert sorted(paths) == sorted([p.task for p in PERIODIC] * 2)
+    every_minute = [p.task for p in PERIODIC if p.every == timedelta(minutes=1)]
+    assert sorted(paths) == sorted([p.task for p in PERIODIC] + every_minute)
     assert PeriodicJob.objects.get(name="sla.sweep").next_run_at == NOW + timedelta(seconds=121)
 
 
