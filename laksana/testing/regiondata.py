@@ -15,12 +15,15 @@ from laksana.accounts import services as accounts
 from laksana.accounts import staffing
 from laksana.agencies.models import Agency, AreaRule, Category
 from laksana.agencies.services import Staff
+from laksana.channels.models import ChannelSettings
 from laksana.complaints import services
 from laksana.complaints.models import Attachment, Complaint
 from laksana.complaints.tests.images import jpeg_bytes
 from laksana.console.models import RejectionTemplate, ResponseTemplate, SavedFilter
 from laksana.dispatch import assignments, roster
 from laksana.dispatch.models import Desk, FieldOfficer, Shift
+from laksana.lapor.models import LaporImport, LaporRow
+from laksana.mailin.models import InboundMail, Mailbox
 from laksana.notify.models import WebhookEndpoint
 from laksana.open311.keys import create_key
 from laksana.regions.models import Area, Region
@@ -57,7 +60,11 @@ class World:
     filter_ids: list[int] = field(default_factory=list)
     rejection_template_ids: list[int] = field(default_factory=list)
     response_template_ids: list[int] = field(default_factory=list)
-    photo_paths: list[str] = field(default_factory=list)
+    photo_paths: list[str] = field(default_factory=list)  # "/<id>.<ext>", as photo URLs end
+    photo_ids: list[int] = field(default_factory=list)
+    photo_exts: list[str] = field(default_factory=list)
+    lapor_import_ids: list[int] = field(default_factory=list)
+    lapor_row_ids: list[int] = field(default_factory=list)
     user_ids: list[int] = field(default_factory=list)
     secrets: set[str] = field(default_factory=set)  # texts no one outside may ever read
 
@@ -141,9 +148,10 @@ def populate(region: Region, point: tuple[float, float], tag: str) -> World:
     w.complaints["public"] = c
     upload = SimpleUploadedFile("bukti.jpg", jpeg_bytes(), content_type="image/jpeg")
     services.add_photo(complaint=w.complaints["submitted"], actor=services.Citizen(), upload=upload)
-    w.photo_paths = [
-        a.file.name for a in Attachment.objects.filter(complaint__region=region) if a.file
-    ]
+    photos = [a for a in Attachment.objects.filter(complaint__region=region) if a.file]
+    w.photo_ids = [a.pk for a in photos]
+    w.photo_exts = sorted({a.file.name.rsplit(".", 1)[-1] for a in photos})
+    w.photo_paths = [f"/{a.pk}.{a.file.name.rsplit('.', 1)[-1]}" for a in photos]
     officer = FieldOfficer.objects.get(region=region, user=w.people["officer"].user)
     w.officer_ids.append(officer.pk)
     tasks = assignments.assign(
@@ -210,7 +218,52 @@ def populate(region: Region, point: tuple[float, float], tag: str) -> World:
     )
     key, raw = create_key(region=region, name=w.secret("o311key"), agency_code=None)
     w.open311_key, w.open311_key_id = raw, key.pk
+    _channels(w)
     return w
+
+
+def _channels(w: World) -> None:
+    """What a region sets up to take reports by e-mail, chat and SP4N-LAPOR!, all secret."""
+    region = w.region
+    Mailbox.objects.create(
+        region=region,
+        address=f"{w.secret('inbox').lower()}@example.id",
+        host="imap.example.id",
+        username=w.secret("imapuser"),
+        password=w.secret("imappass"),
+    )
+    InboundMail.objects.create(
+        region=region,
+        message_id=w.secret("mailid"),
+        received_at=timezone.now(),
+        sender=f"{w.secret('mailsender').lower()}@example.id",
+        subject=w.secret("mailsubject"),
+        state=InboundMail.State.ASKED,
+        text=w.secret("mailtext"),
+    )
+    ChannelSettings.objects.create(
+        region=region,
+        provider="telegram",
+        enabled=True,
+        bot_token=w.secret("bottoken"),
+        secret_token=w.secret("botsecret"),
+    )
+    batch = LaporImport.objects.create(
+        region=region,
+        uploaded_by=w.people["operator"].user,
+        file_name=w.secret("laporfile"),
+        created_at=timezone.now(),
+        total=1,
+    )
+    row = LaporRow.objects.create(
+        region=region,
+        batch=batch,
+        tracking_id=w.secret("lapor")[:40],
+        data={"text": w.secret("laportext"), "kecamatan": "X", "kelurahan": "Y"},
+        state=LaporRow.State.REVIEW,
+    )
+    w.lapor_import_ids.append(batch.pk)
+    w.lapor_row_ids.append(row.pk)
 
 
 def tag_digits(tag: str) -> str:
