@@ -83,6 +83,12 @@ SETTINGS: dict[str, Setting] = {
             "Seconds `laksana serve` waits for open requests on stop before killing a worker "
             "(live streams are told to reconnect at once).",
         ),
+        Setting(
+            "CONFIG_CACHE_SECONDS",
+            "10",
+            "Seconds a process keeps a region's configuration (categories, deadline rules, "
+            "webhook endpoints) between requests; a change in the same process applies at once.",
+        ),
         Setting("MEDIA_ROOT", "<LAKSANA_DATA_DIR>/media", "Where uploaded photos are stored."),
         Setting("MAX_UPLOAD_MB", "10", "Largest photo accepted, in megabytes."),
         Setting(

@@ -20,13 +20,17 @@ def fast_password_hashing():
 
 @pytest.fixture(autouse=True)
 def empty_local_cache():
-    """The per-process cache keeps data of a region between requests (the wall's slow panels):
-    a test must not see the previous test's."""
+    """The per-process caches keep data of a region between requests (the wall's slow panels,
+    configuration rows): a test must not see the previous test's."""
     from django.core.cache import cache
 
+    from laksana.common import configcache
+
     cache.clear()
+    configcache.clear_all()
     yield
     cache.clear()
+    configcache.clear_all()
 
 
 @pytest.fixture(scope="session")

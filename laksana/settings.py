@@ -186,6 +186,8 @@ MEDIA_ROOT = DATA_DIR / "media" if "<LAKSANA_DATA_DIR>" in _media else Path(_med
 MAX_UPLOAD_BYTES = int(float(env("MAX_UPLOAD_MB")) * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 MAX_PHOTO_MEGAPIXELS = float(env("MAX_PHOTO_MEGAPIXELS"))
+# Configuration rows kept per process between requests (laksana.common.configcache).
+CONFIG_CACHE_SECONDS = float(env("CONFIG_CACHE_SECONDS"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Photos that are not public open only on a signed address this young (laksana/complaints/media.py).
 PHOTO_LINK_SECONDS = round(float(env("PHOTO_LINK_MINUTES")) * 60)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from laksana.common.configcache import ConfigCache
 from laksana.common.errors import NotFound, ValidationFailed
 from laksana.regions.models import Area, Region
 
@@ -65,11 +66,21 @@ def load_catalogue(region: Region, directory: Path) -> tuple[int, int]:
     return len(agencies), count
 
 
+# Categories (with their default agency) kept per process: see laksana.common.configcache.
+CATEGORIES = ConfigCache("categories", models=("agencies.Category", "agencies.Agency"))
+
+
 def get_category(region: Region, code: str, *, public_only: bool = False) -> Category:
-    qs = Category.objects.filter(region=region, code=code, is_active=True)
-    if public_only:
-        qs = qs.filter(is_public=True)
-    category = qs.select_related("default_agency").first()
+    """An active category of the region by code, as this process last read it (at most
+    CONFIG_SECONDS ago; at once after a change in this process). Read it, never change it."""
+
+    def load():
+        qs = Category.objects.filter(region=region, code=code, is_active=True)
+        if public_only:
+            qs = qs.filter(is_public=True)
+        return qs.select_related("default_agency").first()
+
+    category = CATEGORIES.get((region.pk, code, public_only), load)
     if category is None:
         raise ValidationFailed(
             _("Kategori '%(code)s' tidak dikenal.") % {"code": code},

@@ -46,6 +46,9 @@ def uvicorn(*, env: dict | None = None, timeout: float = 60) -> Iterator[str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "MAP_TILE_URL": "",  # no network: boundaries only
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        # The caller changes the database under the server (tests recreate their regions):
+        # nothing of it may be kept from one request to the next (laksana.common.configcache).
+        "CONFIG_CACHE_SECONDS": "0",
         **(env or {}),
     }
     process = subprocess.Popen(

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 
 from laksana.agencies.models import Membership, Role
 from laksana.common import clock
+from laksana.common.configcache import ConfigCache
 from laksana.common.timefmt import local_iso
 from laksana.complaints.hooks import EventSubscriber
 from laksana.complaints.models import Complaint, Event
@@ -41,11 +42,21 @@ def _replaying() -> bool:
     return clock.now() < timezone.now() - REPLAY_MARGIN
 
 
+# Endpoints kept per process (laksana.common.configcache): an admin's change in this process
+# applies at once, one in another process within CONFIG_SECONDS.
+ENDPOINTS = ConfigCache("webhook endpoints", models=("notify.WebhookEndpoint",))
+
+
 def webhook_endpoints(region_id: int) -> list[WebhookEndpoint]:
     """The region's active endpoints (read before the event is written: see record)."""
     if "webhook" not in channels.available() or _replaying():
         return []
-    return list(WebhookEndpoint.objects.filter(region_id=region_id, is_active=True))
+    return list(
+        ENDPOINTS.get(
+            region_id,
+            lambda: list(WebhookEndpoint.objects.filter(region_id=region_id, is_active=True)),
+        )
+    )
 
 
 def record(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from shapely import STRtree, prepare
 from shapely.geometry import Point, shape
 
+from laksana.common.configcache import ConfigCache
 from laksana.common.errors import NotFound, ValidationFailed
 
 from .models import Area, Region
@@ -20,9 +21,17 @@ from .models import Area, Region
 EDGE_TOLERANCE_DEG = 0.001
 
 
+# Regions by slug, and their areas by id, kept per process (laksana.common.configcache): shared
+# by the process's requests, so never changed by them.
+REGIONS = ConfigCache("regions", models=("regions.Region",))
+AREAS = ConfigCache("areas", models=("regions.Area",))
+
+
 def get_region(slug: str) -> Region:
+    """The region of a slug, as this process last read it (at most CONFIG_SECONDS ago). Data
+    other apps keep on the instance (the sla app's deadline rules) lives as long as it."""
     try:
-        return Region.objects.get(slug=slug)
+        return REGIONS.get(slug, lambda: Region.objects.get(slug=slug))
     except Region.DoesNotExist:
         raise NotFound(_("Wilayah '%(slug)s' tidak ditemukan.") % {"slug": slug}) from None
 
@@ -154,16 +163,21 @@ def locate(region: Region, *, lat: float, lng: float) -> Area | None:
     geometry = _region_geometry(region)
     point = Point(lng, lat)
     for index in geometry.tree.query(point, predicate="intersects"):
-        return Area.objects.get(pk=geometry.area_ids[int(index)])
+        return _area(geometry.area_ids[int(index)])
     inside = geometry.boundary is not None and geometry.boundary.intersects(point)
     if geometry.polygons:
         index = int(geometry.tree.nearest(point))
         if inside or geometry.polygons[index].distance(point) <= EDGE_TOLERANCE_DEG:
-            return Area.objects.get(pk=geometry.area_ids[index])
+            return _area(geometry.area_ids[index])
     elif inside:
         return None
     outside = _("Lokasi berada di luar wilayah %(region)s.") % {"region": region.name}
     raise ValidationFailed(outside, code="outside_region", fields={"lat": outside})
+
+
+def _area(pk: int) -> Area:
+    # Without its boundary: that is in the cached geometry already, not decoded again per point.
+    return AREAS.get(pk, lambda: Area.objects.defer("boundary").get(pk=pk))
 
 
 def area_by_code(region: Region, code: str) -> Area:

@@ -49,6 +49,9 @@ RECONNECT_FIRST, RECONNECT_MAX = 0.5, 10.0  # seconds; doubled after each failed
 # Called (dotted paths) once the database answers again after an outage, to settle what this
 # process held: the apps' own code, so the worker needs to know nothing about them.
 ON_RECONNECT = ("laksana.notify.delivery.settle_held",)
+# Called once when a worker starts (before its first job), to settle what a process on this
+# machine left unfinished: e.g. e-mails the mail server took just before the database went away.
+ON_START = ("laksana.notify.delivery.settle_journal",)
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ class Worker:
         self.processed = 0
         self.stopping = threading.Event()
         self._housekept = 0.0
+        self._started = False  # the ON_START hooks have run
         self._idle = True
         self._current: int | None = None  # the job being run (its row is RUNNING, ours)
         self._outage = False  # the database went away; release what we held once it is back
@@ -149,6 +153,10 @@ class Worker:
 
     def housekeeping(self) -> None:
         self._housekept = time.monotonic()
+        if not self._started:  # until they succeed: the database may be away at start
+            for hook in ON_START:
+                import_string(hook)()
+            self._started = True
         recover_abandoned()
         if self.periodic:
             schedule_periodic(jobs=self.periodic)

@@ -311,6 +311,16 @@ def _next_seq(region: Region) -> int:
                 [region.pk],
             )
             return cursor.fetchone()[0]
+    if connection.features.can_return_columns_from_insert:  # SQLite 3.35+: RETURNING too
+        # One statement inside the write lock instead of a savepoint, an UPDATE, a SELECT and
+        # its release (on SQLite the lock is held from BEGIN: every statement in it counts).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE regions_region SET complaint_seq = complaint_seq + 1"
+                " WHERE id = %s RETURNING complaint_seq",
+                [region.pk],
+            )
+            return cursor.fetchone()[0]
     with transaction.atomic():
         Region.objects.filter(pk=region.pk).update(complaint_seq=F("complaint_seq") + 1)
         return Region.objects.values_list("complaint_seq", flat=True).get(pk=region.pk)

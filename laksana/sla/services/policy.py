@@ -5,8 +5,15 @@ from dataclasses import dataclass
 
 from laksana.regions.calendar import WorkingCalendar
 from laksana.regions.models import Region
+from laksana.regions.services import REGIONS
 
 from ..models import Audience, CategoryPolicy, DayOverride, EscalationLevel, RegionPolicy
+
+# What this module keeps on a Region instance lives as long as the instance, which get_region
+# keeps per process: a change of these rules in this process drops those instances.
+REGIONS.depends_on(
+    "sla.RegionPolicy", "sla.DayOverride", "sla.CategoryPolicy", "sla.EscalationLevel"
+)
 
 STAGE_FIELDS = ("verify_days", "ack_minutes", "respond_days", "resolve_days", "autoclose_days")
 
@@ -35,7 +42,8 @@ DEFAULT_LEVELS = (
 
 
 def region_policy(region: Region) -> RegionPolicy:
-    """The region's saved settings, or unsaved defaults; loaded once per Region instance."""
+    """The region's saved settings, or unsaved defaults; loaded once per Region instance (so
+    once per process for get_region's, at most CONFIG_SECONDS ago)."""
     cached = region.__dict__.get("_sla_policy")
     if cached is None:
         cached = RegionPolicy.objects.filter(region=region).first() or RegionPolicy(region=region)
@@ -59,6 +67,11 @@ def load_calendar(region: Region) -> WorkingCalendar:
 
 
 def budgets(region: Region, category_id: int | None) -> Budgets:
+    """The stage budgets of a category of the region, read once per Region instance."""
+    known = region.__dict__.setdefault("_sla_budgets", {})
+    found = known.get(category_id)
+    if found is not None:
+        return found
     policy = region_policy(region)
     values = {name: getattr(policy, name) for name in STAGE_FIELDS}
     override = CategoryPolicy.objects.filter(category_id=category_id).first()
@@ -66,7 +79,8 @@ def budgets(region: Region, category_id: int | None) -> Budgets:
         for name in STAGE_FIELDS:
             if getattr(override, name) is not None:
                 values[name] = getattr(override, name)
-    return Budgets(**values)
+    found = known[category_id] = Budgets(**values)
+    return found
 
 
 def levels(region: Region) -> tuple[Level, ...]:
