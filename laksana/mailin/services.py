@@ -438,3 +438,11 @@ def poll_all() -> dict:
             totals[state] = totals.get(state, 0) + n
     totals["expired"] = expire_questions()
     return totals
+
+
+def inbox_address(region_id: int | None) -> str:
+    """The region's active inbox, where citizens' replies to our e-mails should go."""
+    if region_id is None:
+        return ""
+    box = Mailbox.objects.filter(region_id=region_id, is_active=True).only("address").first()
+    return box.address if box else ""

@@ -18,6 +18,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -45,6 +46,16 @@ class Message:
     data: dict = field(default_factory=dict)  # structured payload (webhooks)
     secret: str = ""  # webhook signing key
     region_id: int | None = None  # whose credentials a per-region channel (laksana/channels) uses
+    reply_to: str = ""  # where a citizen's reply should go (the region's inbox, laksana/mailin)
+
+
+# The address citizens' replies to our e-mails go to, by region id ("" for none). The inbox app
+# (laksana.mailin) sets it when it starts, so that the outbox knows nothing of it.
+def _no_reply_address(region_id: int | None) -> str:
+    return ""
+
+
+reply_address: Callable[[int | None], str] = _no_reply_address
 
 
 class Channel:
@@ -84,6 +95,7 @@ class EmailChannel(Channel):
             subject=message.subject,
             body=message.body,
             to=[message.recipient],
+            reply_to=[message.reply_to] if message.reply_to else None,
             connection=self.connection,
             headers={
                 "Message-ID": f"<{message.key}@laksana>",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy, gettext_noop, override
 
 from laksana.complaints.models import Event, Status
 
+from . import channels
 from .channels import Message
 from .models import Notification
 
@@ -111,4 +112,8 @@ def render(notification: Notification) -> Message:
         body=body + "\n",
         data=payload,
         region_id=notification.region_id,
+        # A citizen's reply to an e-mail reaches the region's inbox (threaded by Message-ID).
+        reply_to=channels.reply_address(notification.region_id)
+        if citizen and notification.channel == "email"
+        else "",
     )

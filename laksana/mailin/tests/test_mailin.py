@@ -20,6 +20,7 @@ from laksana.complaints.models import Complaint, Event
 from laksana.complaints.tests.images import jpeg_bytes
 from laksana.mailin import services
 from laksana.mailin.models import InboundMail, Mailbox
+from laksana.notify import delivery
 from laksana.notify.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -114,8 +115,12 @@ def test_a_new_mail_naming_its_kelurahan_becomes_a_report_with_its_photo_once(
     assert complaint.reporter.name == "Siti Aminah"
     assert complaint.description.startswith("Jalan berlubang\n\nJalan di depan SDN 3")
     assert complaint.attachments.count() == 1
-    # The confirmation with the tracking number goes out through the outbox, to the sender.
-    assert Notification.objects.filter(complaint=complaint, recipient=CITIZEN).exists()
+    # The confirmation with the tracking number goes out through the outbox, to the sender, and
+    # their reply to it comes back to this inbox.
+    confirmation = Notification.objects.get(complaint=complaint, recipient=CITIZEN)
+    assert delivery.deliver(confirmation.pk) == "sent"
+    (sent,) = mail.outbox
+    assert sent.reply_to == ["pengaduan@tangerangkota.go.id"] and complaint.number in sent.body
     assert services.poll(inbox) == {}  # flagged seen: not read again
     assert services.handle(inbox, message.as_bytes()).state == "seen"  # nor handled twice
     assert Complaint.objects.count() == 1
