@@ -1,23 +1,66 @@
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from laksana.agencies.services import load_catalogue
+from laksana.common.errors import DomainError
+from laksana.conf import env, env_list
 from laksana.regions.models import Area
 from laksana.regions.services import load_region
 from laksana.sla.services.policy import load_policy
 
 
 class Command(BaseCommand):
-    help = "Manage regions. `region load DIR` creates or updates a region from its data folder."
+    help = (
+        "Manage regions. `region load DIR` creates or updates a region from its data folder; "
+        "`region adopt --code 73.24` builds one of Indonesia's kabupaten/kota from the national "
+        "data, set up like a template region."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         load = sub.add_parser("load", help="Load region.json, areas, agencies and categories")
         load.add_argument("directory")
+        adopt = sub.add_parser(
+            "adopt",
+            help="Build a kabupaten/kota from the national data (idempotent)",
+            description="Build a complete region from data/indonesia: areas and boundaries, "
+            "time zone, the standard agencies for its kind, the template's categories "
+            "re-mapped to them, its deadline policy and calendar, and an admin invitation.",
+        )
+        adopt.add_argument("--code", required=True, help="Kemendagri code, e.g. 73.24")
+        adopt.add_argument(
+            "--from",
+            dest="template",
+            default="kota-tangerang",
+            help="template: a region's slug, or a region folder (default: kota-tangerang)",
+        )
+        adopt.add_argument(
+            "--kelurahan-boundaries",
+            type=Path,
+            help="GeoJSON (or .geojson.gz) of desa/kelurahan boundaries with a `kode` property; "
+            "without it they are located by nearest centroid (approximate)",
+        )
+        adopt.add_argument("--slug", help="URL name (default: from the name, kabupaten-…)")
+        adopt.add_argument("--prefix", help="tracking-number prefix (default: from the name)")
+        adopt.add_argument("--admin-email", default="", help="e-mail of the region's first admin")
+        adopt.add_argument(
+            "--reinvite",
+            action="store_true",
+            help="revoke an open admin invitation, make a new one",
+        )
+        adopt.add_argument(
+            "--base-url", help="site address for the invitation link (default: from settings)"
+        )
+        adopt.add_argument(
+            "--dry-run", action="store_true", help="say what would change, save nothing"
+        )
 
-    def handle(self, *args, action, directory=None, **options):
-        path = Path(directory)
+    def handle(self, *args, action, **options):
+        if action == "adopt":
+            return self.adopt(**options)
+        path = Path(options["directory"])
         if not (path / "region.json").is_file():
             raise CommandError(f"{path}: no region.json here")
         region = load_region(path)
@@ -29,3 +72,78 @@ class Command(BaseCommand):
             f"{region.name} ({region.slug}): {kec} kecamatan, {kel} kelurahan, "
             f"{agencies} agencies, {categories} categories"
         )
+
+    def adopt(
+        self,
+        *,
+        code,
+        template,
+        kelurahan_boundaries,
+        slug,
+        prefix,
+        admin_email,
+        reinvite,
+        base_url,
+        dry_run,
+        **_options,
+    ):
+        from laksana.regions.adoption import AdoptionError, adopt
+
+        if kelurahan_boundaries is not None and not kelurahan_boundaries.is_file():
+            raise CommandError(f"{kelurahan_boundaries}: no such file")
+        started = time.monotonic()
+        try:
+            result = adopt(
+                code=code,
+                template=template,
+                kelurahan_boundaries=kelurahan_boundaries,
+                slug=slug,
+                prefix=prefix,
+                admin_email=admin_email,
+                reinvite=reinvite,
+                base_url=base_url or _site_url(),
+                dry_run=dry_run,
+            )
+        except (AdoptionError, DomainError) as error:
+            raise CommandError(str(getattr(error, "detail", error))) from None
+        data = result.data
+        write = self.stdout.write
+        write(
+            f"{data.name} ({data.kind}, {data.province}), code {data.code}: slug {result.slug}, "
+            f"tracking prefix {result.prefix}, time zone {data.timezone}"
+        )
+        for kind, change in result.changes.items():
+            write(f"  {kind}: {change}")
+        write(
+            f"  desa/kelurahan boundaries: {result.located} of "
+            f"{result.located + result.approximate}"
+            + (
+                f"; {result.approximate} located by nearest centroid (approximate)"
+                if result.approximate
+                else ""
+            )
+        )
+        if data.repaired:
+            write(f"  invalid boundary polygons repaired: {data.repaired}")
+        write(f"  categories and deadlines copied from {result.template}")
+        if result.unmapped:
+            write(
+                "  without an agency of the same function (operators choose at dispatch): "
+                + ", ".join(result.unmapped)
+            )
+        if result.invitation_link:
+            write(f"  admin invitation (valid 7 days, works once): {result.invitation_link}")
+        elif result.invitation_note:
+            write(f"  admin invitation: {result.invitation_note}")
+        if dry_run:
+            write(
+                "Dry run: nothing was saved." + ("" if result.changed else " Nothing would change.")
+            )
+        elif not result.changed:
+            write("Nothing changed: the region was adopted already.")
+        write(f"  ({time.monotonic() - started:.1f} s)")
+
+
+def _site_url() -> str:
+    origins = env_list("CSRF_TRUSTED_ORIGINS")
+    return origins[0] if origins else f"http://{env('HOST')}:{env('PORT')}"
