@@ -89,6 +89,40 @@ class Adoption:
     def changed(self) -> bool:
         return any(c.created or c.changed for c in self.changes.values())
 
+    def report(self) -> list[str]:
+        """What was (or in a dry run would be) done, as the command prints and the admin shows."""
+        data = self.data
+        lines = [
+            f"{data.name} ({data.kind}, {data.province}), code {data.code}: slug {self.slug}, "
+            f"tracking prefix {self.prefix}, time zone {data.timezone}"
+        ]
+        lines += [f"  {kind}: {change}" for kind, change in self.changes.items()]
+        boundaries = (
+            f"  desa/kelurahan boundaries: {self.located} of {self.located + self.approximate}"
+        )
+        if self.approximate:
+            boundaries += f"; {self.approximate} located by nearest centroid (approximate)"
+        lines.append(boundaries)
+        if data.repaired:
+            lines.append(f"  invalid boundary polygons repaired: {data.repaired}")
+        lines.append(f"  categories and deadlines copied from {self.template}")
+        if self.unmapped:
+            lines.append(
+                "  without an agency of the same function (operators choose at dispatch): "
+                + ", ".join(self.unmapped)
+            )
+        if self.invitation_link:
+            lines.append(f"  admin invitation (valid 7 days, works once): {self.invitation_link}")
+        elif self.invitation_note:
+            lines.append(f"  admin invitation: {self.invitation_note}")
+        if self.dry_run:
+            lines.append(
+                "Dry run: nothing was saved." + ("" if self.changed else " Nothing would change.")
+            )
+        elif not self.changed:
+            lines.append("Nothing changed: the region was adopted already.")
+        return lines
+
 
 # -- the template -----------------------------------------------------------------------------
 

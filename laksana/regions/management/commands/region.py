@@ -106,42 +106,9 @@ class Command(BaseCommand):
             )
         except (AdoptionError, DomainError) as error:
             raise CommandError(str(getattr(error, "detail", error))) from None
-        data = result.data
-        write = self.stdout.write
-        write(
-            f"{data.name} ({data.kind}, {data.province}), code {data.code}: slug {result.slug}, "
-            f"tracking prefix {result.prefix}, time zone {data.timezone}"
-        )
-        for kind, change in result.changes.items():
-            write(f"  {kind}: {change}")
-        write(
-            f"  desa/kelurahan boundaries: {result.located} of "
-            f"{result.located + result.approximate}"
-            + (
-                f"; {result.approximate} located by nearest centroid (approximate)"
-                if result.approximate
-                else ""
-            )
-        )
-        if data.repaired:
-            write(f"  invalid boundary polygons repaired: {data.repaired}")
-        write(f"  categories and deadlines copied from {result.template}")
-        if result.unmapped:
-            write(
-                "  without an agency of the same function (operators choose at dispatch): "
-                + ", ".join(result.unmapped)
-            )
-        if result.invitation_link:
-            write(f"  admin invitation (valid 7 days, works once): {result.invitation_link}")
-        elif result.invitation_note:
-            write(f"  admin invitation: {result.invitation_note}")
-        if dry_run:
-            write(
-                "Dry run: nothing was saved." + ("" if result.changed else " Nothing would change.")
-            )
-        elif not result.changed:
-            write("Nothing changed: the region was adopted already.")
-        write(f"  ({time.monotonic() - started:.1f} s)")
+        for line in result.report():
+            self.stdout.write(line)
+        self.stdout.write(f"  ({time.monotonic() - started:.1f} s)")
 
 
 def _site_url() -> str:
