@@ -309,3 +309,17 @@ def test_every_kabupaten_and_kota_of_the_national_list_can_be_adopted():
         zones.add(data.timezone)
     assert len(taken) == len(slugs) == 514
     assert zones == {"Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"}
+
+
+def test_a_person_with_roles_in_both_regions_switches_between_them(luwu_timur, tangerang, client):
+    both = person("op-both", tangerang, Role.OPERATOR)
+    person("op-both", luwu_timur, Role.OPERATOR)
+    only = person("op-only-tng", tangerang, Role.OPERATOR)
+    client.force_login(both)
+    page = client.get("/kota-tangerang/console/").content.decode()
+    assert 'href="/kabupaten-luwu-timur/console/"' in page
+    back = client.get("/kabupaten-luwu-timur/console/").content.decode()
+    assert 'href="/kota-tangerang/console/"' in back
+    client.force_login(only)
+    page = client.get("/kota-tangerang/console/").content.decode()
+    assert "/kabupaten-luwu-timur/" not in page
