@@ -40,6 +40,16 @@ from .services import load_region
 STANDARD_DIR = Path(settings.BASE_DIR) / "data" / "adoption"
 REGIONS_DIR = Path(settings.BASE_DIR) / "data" / "regions"
 DEFAULT_TEMPLATE = "kota-tangerang"
+CATEGORY_COLUMNS = [
+    "code",
+    "name",
+    "default_agency",
+    "group",
+    "emergency",
+    "description",
+    "keywords",
+    "public",
+]
 PREFIX_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
 
 
@@ -129,10 +139,14 @@ class Adoption:
 
 def read_template(source: str = DEFAULT_TEMPLATE) -> Template:
     """A region in the database by slug, else a region folder (a path, or a name under
-    data/regions/)."""
+    data/regions/), else a file of `laksana region export`."""
     region = Region.objects.filter(slug=source).first()
     if region is not None:
         return _template_from_region(region)
+    if source.endswith(".json") and Path(source).is_file():
+        from .transfer import template_from_export
+
+        return template_from_export(json.loads(Path(source).read_text(encoding="utf-8")))
     for folder in (Path(source), REGIONS_DIR / source):
         if (folder / "region.json").is_file():
             return _template_from_folder(folder)
@@ -401,16 +415,7 @@ def _write_folder(folder, data, template, slug, prefix, agencies, categories, ex
     )
     _write_csv(
         folder / "categories.csv",
-        [
-            "code",
-            "name",
-            "default_agency",
-            "group",
-            "emergency",
-            "description",
-            "keywords",
-            "public",
-        ],
+        CATEGORY_COLUMNS,
         [c for c in categories if c["code"] not in have_categories],
     )
     _json(folder / "attributes.json", template.attributes)

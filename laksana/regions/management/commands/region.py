@@ -1,3 +1,4 @@
+import json
 import time
 from pathlib import Path
 
@@ -6,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from laksana.agencies.services import load_catalogue
 from laksana.common.errors import DomainError
 from laksana.conf import env, env_list
-from laksana.regions.models import Area
+from laksana.regions.models import Area, Region
 from laksana.regions.services import load_region
 from laksana.sla.services.policy import load_policy
 
@@ -22,6 +23,14 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         load = sub.add_parser("load", help="Load region.json, areas, agencies and categories")
         load.add_argument("directory")
+        export = sub.add_parser(
+            "export", help="Print a region's configuration as JSON (no complaints, no people)"
+        )
+        export.add_argument("slug")
+        imported = sub.add_parser("import", help="Create or update a region from an export")
+        imported.add_argument("file", type=Path)
+        imported.add_argument("--slug", help="another URL name")
+        imported.add_argument("--prefix", help="another tracking prefix")
         adopt = sub.add_parser(
             "adopt",
             help="Build a kabupaten/kota from the national data (idempotent)",
@@ -60,6 +69,10 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if action == "adopt":
             return self.adopt(**options)
+        if action == "export":
+            return self.export(options["slug"])
+        if action == "import":
+            return self.import_(options["file"], slug=options["slug"], prefix=options["prefix"])
         path = Path(options["directory"])
         if not (path / "region.json").is_file():
             raise CommandError(f"{path}: no region.json here")
@@ -71,6 +84,30 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{region.name} ({region.slug}): {kec} kecamatan, {kel} kelurahan, "
             f"{agencies} agencies, {categories} categories"
+        )
+
+    def export(self, slug: str) -> None:
+        from laksana.regions.transfer import export_region
+
+        region = Region.objects.filter(slug=slug).first()
+        if region is None:
+            raise CommandError(f"{slug}: no such region")
+        self.stdout.write(json.dumps(export_region(region), ensure_ascii=False, indent=1))
+
+    def import_(self, path: Path, *, slug: str | None, prefix: str | None) -> None:
+        from laksana.regions.adoption import AdoptionError
+        from laksana.regions.transfer import import_region
+
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            region = import_region(data, slug=slug, prefix=prefix)
+        except (OSError, ValueError, KeyError, AdoptionError) as error:
+            raise CommandError(f"{path}: {error}") from None
+        kec = Area.objects.filter(region=region, level="kecamatan").count()
+        kel = Area.objects.filter(region=region, level="kelurahan").count()
+        self.stdout.write(
+            f"{region.name} ({region.slug}): {kec} kecamatan, {kel} desa/kelurahan, "
+            f"{region.agencies.count()} agencies, {region.categories.count()} categories"
         )
 
     def adopt(
