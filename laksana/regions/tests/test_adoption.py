@@ -323,3 +323,21 @@ def test_a_person_with_roles_in_both_regions_switches_between_them(luwu_timur, t
     client.force_login(only)
     page = client.get("/kota-tangerang/console/").content.decode()
     assert "/kabupaten-luwu-timur/" not in page
+
+
+def test_the_new_regions_admin_follows_a_checklist_that_keeps_progress(luwu_timur, client):
+    admin = person("admin-ltm", luwu_timur, Role.REGION_ADMIN)
+    client.force_login(admin)
+    url = "/kabupaten-luwu-timur/console/persiapan/"
+    page = client.get(url).content.decode()
+    assert "0 dari 7 langkah selesai" in page
+    assert 'href="/kabupaten-luwu-timur/console/staf/"' in page
+    assert client.post(url, {"step": "agencies", "done": "1"}).status_code == 302
+    person("op-ltm", luwu_timur, Role.OPERATOR)
+    person("pupr-ltm", luwu_timur, Role.AGENCY_STAFF, "PUPR")  # the data shows this step
+    page = client.get(url).content.decode()
+    assert "2 dari 7 langkah selesai" in page
+    client.post(url, {"step": "agencies", "done": "0"})
+    assert "1 dari 7 langkah selesai" in client.get(url).content.decode()
+    client.force_login(person("op-ltm", luwu_timur, Role.OPERATOR))
+    assert client.get(url).status_code == 403
