@@ -80,6 +80,58 @@ def invite(
     return Invited(invitation, token)
 
 
+SYSTEM_USERNAME = "laksana-platform"
+
+
+def open_admin_invitations(region: Region) -> list[Invitation]:
+    return list(
+        Invitation.objects.filter(
+            region=region,
+            role=Role.REGION_ADMIN,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=clock.now(),
+        ).order_by("-expires_at")
+    )
+
+
+def invite_first_admin(*, region: Region, email: str = "", replace: bool = False) -> Invited:
+    """The invitation for a newly adopted region's admin, sent by the platform (the command
+    line has no signed-in admin): an account that cannot sign in stands as its sender. With
+    `replace`, the region's open admin invitations are revoked first. The e-mail may be left
+    empty: the link is the invitation, whoever it is handed to."""
+    email = (email or "").strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            raise ValidationFailed(
+                _("Alamat e-mail tidak valid."), fields={"email": email}
+            ) from None
+    sender, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"is_active": False, "first_name": "Laksana"}
+    )
+    if created:
+        sender.set_unusable_password()
+        sender.save(update_fields=["password"])
+    now = clock.now()
+    if replace:
+        Invitation.objects.filter(
+            region=region, role=Role.REGION_ADMIN, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
+    token = secrets.token_urlsafe(24)
+    invitation = Invitation.objects.create(
+        region=region,
+        email=email,
+        role=Role.REGION_ADMIN,
+        token_hash=_hash(token),
+        invited_by=sender,
+        created_at=now,
+        expires_at=now + timedelta(days=INVITATION_DAYS),
+    )
+    return Invited(invitation, token)
+
+
 def open_invitation(token: str) -> Invitation:
     """The invitation behind a link, if it can still be accepted."""
     invitation = (

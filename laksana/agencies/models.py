@@ -12,6 +12,11 @@ class Agency(models.Model):
     short_name = models.CharField(max_length=80)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, blank=True)
+    # The same words in every region (public_works, water_utility, ...): adopting a region maps
+    # the template's categories to the new region's agencies by these, not by code or name.
+    functions = models.CharField(
+        max_length=120, blank=True, help_text="What it does, space-separated (e.g. public_works)."
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

@@ -21,7 +21,10 @@ FIELD_WORK_GROUPS = {"Infrastruktur", "Lingkungan", "Bencana"}
 
 @transaction.atomic
 def load_catalogue(region: Region, directory: Path) -> tuple[int, int]:
-    """Upsert a region's agencies and categories from the CSV files named in region.json."""
+    """Upsert a region's agencies and categories from the CSV files named in region.json.
+
+    Columns beyond the required ones are optional: an agency's `functions`; a category's
+    `description`, `keywords` and `public` (0 keeps it from citizens and Open311)."""
     directory = Path(directory)
     manifest = json.loads((directory / "region.json").read_text(encoding="utf-8"))
     agencies = {}
@@ -34,6 +37,7 @@ def load_catalogue(region: Region, directory: Path) -> tuple[int, int]:
                     "short_name": row["short_name"],
                     "name": row["name"],
                     "kind": row["kind"],
+                    **({"functions": row["functions"]} if "functions" in row else {}),
                 },
             )
     attributes = {}
@@ -43,6 +47,8 @@ def load_catalogue(region: Region, directory: Path) -> tuple[int, int]:
     with open(directory / manifest["categories"], encoding="utf-8") as fh:
         for order, row in enumerate(csv.DictReader(fh)):
             default = agencies.get(row["default_agency"])
+            if default is None and row["default_agency"]:  # one the region has already
+                default = Agency.objects.filter(region=region, code=row["default_agency"]).first()
             if row["default_agency"] and default is None:
                 raise ValidationFailed(
                     f"categories: unknown agency {row['default_agency']!r} for {row['code']}"
@@ -57,9 +63,12 @@ def load_catalogue(region: Region, directory: Path) -> tuple[int, int]:
                     "order": order,
                     "needs_photo_to_resolve": row.get("group") in FIELD_WORK_GROUPS,
                     # The region's data says which categories are emergencies, not their names.
-                    "is_emergency": (row.get("emergency") or "").strip().lower()
-                    in {"1", "ya", "yes", "true"},
+                    "is_emergency": _yes(row.get("emergency")),
                     "attributes": attributes.get(row["code"], []),
+                    **{
+                        name: row[name] or "" for name in ("description", "keywords") if name in row
+                    },
+                    **({"is_public": _yes(row["public"])} if "public" in row else {}),
                 },
             )
             count += 1
@@ -68,6 +77,10 @@ def load_catalogue(region: Region, directory: Path) -> tuple[int, int]:
 
 # Categories (with their default agency) kept per process: see laksana.common.configcache.
 CATEGORIES = ConfigCache("categories", models=("agencies.Category", "agencies.Agency"))
+
+
+def _yes(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "ya", "yes", "true"}
 
 
 def get_category(region: Region, code: str, *, public_only: bool = False) -> Category:

@@ -54,3 +54,23 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OnboardingStep(models.Model):
+    """A step of a new region's checklist its admin marked done (steps the data shows done,
+    such as a first Open311 key, count without a row)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE)
+    step = models.CharField(max_length=32)
+    done_at = models.DateTimeField()
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "step"], name="onboarding_step_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.step}"

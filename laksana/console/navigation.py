@@ -4,7 +4,7 @@ the places the person's roles in the region use, and sign-out.
 Roles and their places:
 - region admin, operator: the console's queues, recording reports taken by phone, letter or
   walk-in, importing SP4N-LAPOR! exports, field work, officers, roster, the wall;
-  the admin also staff, reply templates and API keys;
+  the admin also the new region's checklist, staff, reply templates and API keys;
 - agency admin, liaison: the agency desk and its live desk, field work, officers, roster;
 - field officer: their tasks and the roster (squads);
 - viewer (leader), auditor: the console's overview and list, the wall, the roster.
@@ -68,6 +68,7 @@ def places(staff: Staff, path: str) -> list[Place]:
     if staff.has(Role.REGION_ADMIN) or handles_any_agency(staff, Role.AGENCY_ADMIN):
         add("console:response_templates", _("Templat tanggapan"))
     if staff.has(Role.REGION_ADMIN):
+        add("console:onboarding", _("Persiapan"))
         add("console:staff", _("Staf"))
         add("open311_console:keys", _("Kunci API"))
     current = _current(path, [url for url, _label in found])

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, intake, manage, queues, staff
+from .views import actions, intake, manage, onboarding, queues, staff
 
 app_name = "console"
 urlpatterns = [
@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("templat/tanggapan/", manage.response_templates, name="response_templates"),
     path("templat/tanggapan/<int:pk>/", manage.response_templates, name="response_template"),
+    path("persiapan/", onboarding.checklist, name="onboarding"),
     path("staf/", staff.members, name="staff"),
     path("staf/<slug:operation>/", staff.manage, name="staff_manage"),
     path("undangan/<str:token>/", staff.invitation, name="invitation"),

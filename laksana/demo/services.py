@@ -88,6 +88,8 @@ def _staff(user: User, region: Region, role: str, agency: Agency | None = None) 
 
 
 def _random_point(area: Area, rng: random.Random) -> tuple[float, float]:
+    if not area.boundary:  # an adopted region's approximate desa: its centroid
+        return area.center_lat, area.center_lng
     polygon = shape(area.boundary)
     minx, miny, maxx, maxy = polygon.bounds
     for _attempt in range(50):

@@ -71,6 +71,11 @@ class Area(models.Model):
     boundary = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry, [lng, lat]")
     center_lat = models.FloatField(null=True, blank=True)
     center_lng = models.FloatField(null=True, blank=True)
+    # An adopted region's desa/kelurahan without a boundary of its own: points in its kecamatan
+    # go to the nearest centroid, until a boundary file is loaded.
+    approximate = models.BooleanField(
+        default=False, help_text="Located by nearest centroid (no boundary loaded yet)."
+    )
 
     class Meta:
         ordering = ["code"]

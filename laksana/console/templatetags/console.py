@@ -29,7 +29,17 @@ def staff_nav(context) -> dict:
         except NotFound:
             staff = None
     links = places(staff, request.path if request else "") if staff else []
-    return {"links": links, "staff": staff, "request": request}
+    # A person working for several regions switches between them here; the URL names the region,
+    # nothing guesses it.
+    others = (
+        Region.objects.filter(memberships__user=staff.user)
+        .exclude(pk=staff.region.pk)
+        .distinct()
+        .order_by("name")
+        if staff
+        else []
+    )
+    return {"links": links, "staff": staff, "request": request, "other_regions": others}
 
 
 @register.filter

@@ -173,6 +173,18 @@ TABLE = [
         page_roles=F({"region_admin", "agency_admin"}),
         data=lambda ctx: {"agency": "PUPR", "title": "Jadwal", "text": "Dijadwalkan pekan ini."},
     ),
+    Endpoint(
+        "onboarding", "GET", C + "persiapan/", F({"region_admin"}), page_roles=F({"region_admin"})
+    ),
+    Endpoint(
+        "onboarding mark",
+        "POST",
+        C + "persiapan/",
+        F({"region_admin"}),
+        ok=302,
+        page_roles=F({"region_admin"}),
+        data=lambda ctx: {"step": "agencies", "done": "1"},
+    ),
     Endpoint("staff", "GET", C + "staf/", F({"region_admin"}), page_roles=F({"region_admin"})),
     Endpoint(
         "staff invite",

@@ -94,7 +94,7 @@ def test_matrix_covers_every_console_url_and_staff_api_route():
     covered = {
         "home", "inbox", "ready", "record", "desk", "working", "complaints", "complaint", "act",
         "bulk", "save_filter", "delete_filter", "rejection_templates", "rejection_template",
-        "response_templates", "response_template", "staff", "staff_manage",
+        "response_templates", "response_template", "staff", "staff_manage", "onboarding",
     }  # fmt: skip
     assert console_names == covered
     assert len(CASES) == len(TABLE) * len(PERSONAS)

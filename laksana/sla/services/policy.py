@@ -92,20 +92,48 @@ def levels(region: Region) -> tuple[Level, ...]:
     return cached
 
 
+# Besides the stage budgets, a policy file may carry the calendar and, as lists, the escalation
+# levels and per-category overrides (what adoption copies from its template region).
+CALENDAR_FIELDS = ("weekend", "national_holidays", "office_start", "office_end")
+DUTY_FIELDS = ("duty_start", "duty_end")
+
+
 def load_policy(region: Region, directory) -> RegionPolicy | None:
-    """Save the region's stage budgets from the file region.json names as `policy`, the first
-    time only: a region admin's later edits are kept. Unknown keys are refused."""
+    """Save the region's deadline policy from the file region.json names as `policy`, the first
+    time only: a region admin's later edits are kept. Unknown keys are refused.
+
+    The file holds the stage budgets (STAGE_FIELDS), optionally the calendar (weekend as ISO day
+    numbers "6,7", national_holidays, office and duty hours as "HH:MM"), `escalation`
+    ([{level, after_minutes, notify}]) and `categories` ({category code: {stage: budget}})."""
     import json
+    from datetime import time
     from pathlib import Path
+
+    from laksana.agencies.models import Category
 
     directory = Path(directory)
     manifest = json.loads((directory / "region.json").read_text(encoding="utf-8"))
     if not manifest.get("policy"):
         return None
     values = json.loads((directory / manifest["policy"]).read_text(encoding="utf-8"))
-    unknown = set(values) - set(STAGE_FIELDS)
+    escalation = values.pop("escalation", [])
+    per_category = values.pop("categories", {})
+    unknown = set(values) - set(STAGE_FIELDS) - set(CALENDAR_FIELDS) - set(DUTY_FIELDS)
     if unknown:
         raise ValueError(f"{manifest['policy']}: unknown keys {sorted(unknown)}")
-    policy, _created = RegionPolicy.objects.get_or_create(region=region, defaults=values)
-    region.__dict__.pop("_sla_policy", None)
+    for name in ("office_start", "office_end", *DUTY_FIELDS):
+        if values.get(name):
+            values[name] = time.fromisoformat(values[name])
+    policy, created = RegionPolicy.objects.get_or_create(region=region, defaults=values)
+    if created:
+        for level in escalation:
+            EscalationLevel.objects.create(policy=policy, **level)
+        codes = dict(Category.objects.filter(region=region).values_list("code", "id"))
+        for code, budgets in per_category.items():
+            unknown = set(budgets) - set(STAGE_FIELDS)
+            if code not in codes or unknown:
+                raise ValueError(f"{manifest['policy']}: category {code}: {sorted(unknown)}")
+            CategoryPolicy.objects.create(category_id=codes[code], region=region, **budgets)
+    for key in ("_sla_policy", "_sla_levels", "_working_calendar"):
+        region.__dict__.pop(key, None)
     return policy

@@ -14,6 +14,8 @@ from laksana.regions.models import Region
 from laksana.sla.worker import Worker
 
 DEMO_REGION = Path(settings.BASE_DIR) / "data" / "regions" / "kota-tangerang"
+# The regions of the story that adopted Tangerang's apps: adopted from it, with a small history.
+STORY_REGIONS = ("73.24", "19.03")  # Kabupaten Luwu Timur, Kabupaten Bangka Selatan
 
 
 def progress_bar(done: int, total: int) -> None:
@@ -46,6 +48,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Writing the demo history ({complaints} complaints over 90 days):")
         created = seed_history(region, count=complaints, progress=progress_bar)
         self.stdout.write(f"  {created} new complaints (existing ones kept).")
+        for code in STORY_REGIONS:
+            adopted = self.adopt_story_region(code, complaints=max(complaints // 10, 1))
+            self.stdout.write(f"  {adopted.name} adopted from {region.name}, /{adopted.slug}/")
         field = seed_field_work(region)
         self.stdout.write(
             f"  field work: {field['officers']} officers, {field['assignments']} assignments, "
@@ -88,6 +93,21 @@ class Command(BaseCommand):
                 serve_here(host=host, port=int(port))
             finally:
                 stop.set()
+
+    def adopt_story_region(self, code: str, *, complaints: int) -> Region:
+        """Adopt a region of the story from Tangerang (idempotent) with the demo accounts and a
+        small history, so the console's region switch and the platform view show three."""
+        from laksana.regions import national
+        from laksana.regions.adoption import adopt
+
+        region = adopt(
+            code=code,
+            template="kota-tangerang",
+            kelurahan_boundaries=national.bundled_kelurahan_boundaries(code),
+        ).region
+        ensure_accounts(region)
+        seed_history(region, count=complaints)
+        return region
 
 
 def settings_host_port() -> tuple[str, str]:
