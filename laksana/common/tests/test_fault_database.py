@@ -68,13 +68,13 @@ def _terminate_every_backend() -> int:
         return cursor.fetchone()[0]
 
 
-def _under_load(load: Load, fault) -> list[Fault]:
-    """Run `load`, calling `fault()` FAULTS times spread over it."""
+def _under_load(load: Load, fault, times: int = FAULTS) -> list[Fault]:
+    """Run `load`, calling `fault()` `times` times spread over it."""
     load.start()
     faults = []
     try:
-        for k in range(1, FAULTS + 1):
-            assert load.wait_acked(load.sent * k // (FAULTS + 1))
+        for k in range(1, times + 1):
+            assert load.wait_acked(load.sent * k // (times + 1))
             at = time.monotonic()
             detail = fault()
             faults.append(Fault(at, time.monotonic(), detail))
@@ -93,7 +93,18 @@ def _report(title: str, load: Load, stored, faults: list[Fault], **measured) -> 
         e for f, end in zip(faults, ends, strict=True) for e in load.errors_within(f.back, end)
     ]
     worst = None if None in recoveries else max(recoveries)
-    print(figures(title, load, stored, **measured, errors_once_back=len(once_back), recovery=worst))
+    waits = [a.ended - a.started for a in load.attempts if a.status not in (200, 201)]
+    print(
+        figures(
+            title,
+            load,
+            stored,
+            **measured,
+            slowest_error=max(waits, default=0.0),
+            errors_once_back=len(once_back),
+            recovery=worst,
+        )
+    )
     return {"recoveries": recoveries, "once_back": once_back}
 
 
@@ -162,6 +173,15 @@ class Cluster:
         """Restart with shutdown `mode`; returns the seconds until it accepted connections."""
         started = time.monotonic()
         self.pg_ctl("restart", "-m", mode, "-l", str(self.folder / "log"), "-o", self.options)
+        return time.monotonic() - started
+
+    def away(self, seconds: float) -> float:
+        """Stopped (-m fast) for `seconds`, then started: a longer outage (an upgrade, a
+        failover, a restart with much to flush). Returns the seconds it was away."""
+        started = time.monotonic()
+        self.pg_ctl("stop", "-m", "fast")
+        time.sleep(seconds)  # the outage itself, not a test's wait
+        self.pg_ctl("start", "-l", str(self.folder / "log"), "-o", self.options)
         return time.monotonic() - started
 
     def url(self, name: str) -> str:
@@ -243,17 +263,28 @@ def _has_user(name: str) -> bool:
     return True
 
 
+AWAY_SECONDS = 5.0
+
+
 @POOLS
-@pytest.mark.parametrize("mode", ["fast", "immediate"])
+@pytest.mark.parametrize("mode", ["fast", "immediate", "away"])
 def test_restarting_postgresql_mid_intake_loses_and_doubles_nothing(tangerang, cluster, mode, pool):
+    """`fast` and `immediate`: pg_ctl restart -m <mode>, FAULTS times; `away`: stopped for
+    AWAY_SECONDS, once."""
     name = f"laksana_fault_{mode}_{pool}"
     url = cluster.copy_of_test_database(name)
     port = free_port()
     with serve(port, url, env={"DATABASE_POOL": pool}):
         load = Load(port, clients=CLIENTS, per_client=PER_CLIENT, prefix=f"restart{pool}{mode}")
-        faults = _under_load(load, lambda: cluster.restart(mode))
+        if mode == "away":
+            faults = _under_load(load, lambda: cluster.away(AWAY_SECONDS), times=1)
+        else:
+            faults = _under_load(load, lambda: cluster.restart(mode))
     with cluster.connect(name) as db, db.cursor() as cursor:
         stored = audit(cursor, region_id=tangerang.id, prefix=load.prefix)
-    title = f"PostgreSQL restart -m {mode} x{FAULTS}, DATABASE_POOL={pool}"
-    found = _report(title, load, stored, faults, restart=max(f.detail for f in faults))
+    if mode == "away":
+        title = f"PostgreSQL away {AWAY_SECONDS:.0f} s, DATABASE_POOL={pool}"
+    else:
+        title = f"PostgreSQL restart -m {mode} x{FAULTS}, DATABASE_POOL={pool}"
+    found = _report(title, load, stored, faults, down=max(f.detail for f in faults))
     _check(load, stored, **found)
