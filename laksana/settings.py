@@ -140,7 +140,6 @@ else:
         # Opening a PostgreSQL connection per request costs several milliseconds; under ASGI
         # persistent connections do not apply, a pool does (psycopg_pool, Django 5.1+).
         # Tuned for restarts and failovers: see laksana.common.dbpool.
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
         DATABASES["default"]["OPTIONS"]["pool"] = dbpool.options(int(env("DATABASE_POOL_SIZE")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
