@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from laksana.common import dbpool
 from laksana.common.csp import policy as csp_policy
 from laksana.conf import env, env_bool, env_list
 
@@ -141,10 +142,8 @@ else:
     if env_bool("DATABASE_POOL"):
         # Opening a PostgreSQL connection per request costs several milliseconds; under ASGI
         # persistent connections do not apply, a pool does (psycopg_pool, Django 5.1+).
-        DATABASES["default"]["OPTIONS"]["pool"] = {
-            "min_size": 1,
-            "max_size": int(env("DATABASE_POOL_SIZE")),
-        }
+        # Tuned for restarts and failovers: see laksana.common.dbpool.
+        DATABASES["default"]["OPTIONS"]["pool"] = dbpool.options(int(env("DATABASE_POOL_SIZE")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
