@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "laksana.open311",
     "laksana.portal",
     "laksana.console",
+    "laksana.reports",
     "laksana.bench",
     "laksana.demo",
 ]

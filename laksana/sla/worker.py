@@ -2,7 +2,7 @@
 
 Jobs are Django tasks (django-tasks backport) stored in the database by django-tasks-db, so a job
 survives restarts and works the same on SQLite and PostgreSQL. On top of its runner this adds:
-- periodic jobs (the SLA sweep, the outbox pump): each run is claimed with a conditional UPDATE
+- periodic jobs (the SLA sweep, the outbox pump, the reports' rollup): each run is claimed with a conditional UPDATE
   on PeriodicJob.next_run_at, so however many workers run, each run is enqueued once;
 - jobs of a worker that died (a RUNNING row older than JOB_LEASE) run again; every job is
   idempotent, so running one twice is harmless;
@@ -61,6 +61,8 @@ class Periodic:
 PERIODIC = (
     Periodic("sla.sweep", timedelta(minutes=1), "laksana.sla.tasks.sweep"),
     Periodic("notify.pump", timedelta(minutes=1), "laksana.notify.tasks.pump"),
+    # The reports' daily aggregates (laksana/reports/rollup.py): recent events every 5 minutes.
+    Periodic("reports.rollup", timedelta(minutes=5), "laksana.reports.tasks.rollup"),
 )
 
 

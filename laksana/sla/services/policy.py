@@ -59,6 +59,15 @@ def load_calendar(region: Region) -> WorkingCalendar:
 
 
 def budgets(region: Region, category_id: int | None) -> Budgets:
+    """The budgets of a category, kept per Region instance (so once per request or job: the
+    reports' rollup asks for them at every event it replays)."""
+    cached = region.__dict__.setdefault("_sla_budgets", {})
+    if category_id not in cached:
+        cached[category_id] = _budgets(region, category_id)
+    return cached[category_id]
+
+
+def _budgets(region: Region, category_id: int | None) -> Budgets:
     policy = region_policy(region)
     values = {name: getattr(policy, name) for name in STAGE_FIELDS}
     override = CategoryPolicy.objects.filter(category_id=category_id).first()
