@@ -140,7 +140,7 @@ class Replay:
         before = self.plan(at)
         counts: dict[str, int] = {}
         durations: dict[str, int] = {}
-        agency = self.agency_id  # the agency that had the complaint when this happened
+        agency = holder = self.agency_id  # the agency that had the complaint when this happened
         state = self.state
         if kind in _SIMPLE:
             counts[_SIMPLE[kind]] = 1
@@ -186,14 +186,16 @@ class Replay:
         if kind in _TIMELINE:
             self.timeline.append((kind, at))
         after = self.plan(at)
+        if counts or durations:
+            self.emit(at, agency, counts, durations)
         if before.stage in BREACHABLE and (before.stage, before.start) != (
             after.stage,
             after.start,
         ):
+            # A stage is the work of whoever had the complaint during it: verification is the
+            # command center's even when it ends with a disposition to an agency.
             within = at <= before.deadline(self.calendar)
-            counts[f"{before.stage}_{'within' if within else 'over'}"] = 1
-        if counts or durations:
-            self.emit(at, agency, counts, durations)
+            self.emit(at, holder, {f"{before.stage}_{'within' if within else 'over'}": 1}, {})
 
 
 def _complaint_ids(region: Region, days: list[date]) -> list[int]:

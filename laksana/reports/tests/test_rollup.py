@@ -2,7 +2,8 @@
 
 The expected figures are recomputed here from raw events with plain look-backs (not the rollup's
 replay): the agency of an event is the target of the last disposition or forward before it,
-unless the agency returned it since; a duration pairs a start event with the first end event
+unless the agency returned it since (a stage's deadline counts for the agency that had it during
+the stage); a duration pairs a start event with the first end event
 after it; the verify stage's deadline is `verify_days` working days after submission.
 """
 
@@ -59,6 +60,16 @@ def _agency_at(events: list, index: int):
     return None
 
 
+def _holder_before(events: list, index: int):
+    """The agency that had the complaint just before events[index]."""
+    for earlier in reversed(events[:index]):
+        if earlier.type == E.RETURNED:
+            return None
+        if earlier.type in (E.DISPOSED, E.FORWARDED):
+            return earlier.agency_id
+    return None
+
+
 def _first_after(events, start, types, stop=(E.DISPOSED, E.FORWARDED, E.RETURNED)):
     for later in events[start + 1 :]:
         if later.type in types:
@@ -100,7 +111,8 @@ def _expected(region) -> dict:
                 figures[k]["rating_sum"] += event.data["rating"]
             if event.type in VERIFY_ENDS and verify_open:
                 late = event.created_at > verify_deadline
-                figures[k]["verify_over" if late else "verify_within"] += 1
+                holder = (*k[:1], _holder_before(events, i), *k[2:])
+                figures[holder]["verify_over" if late else "verify_within"] += 1
                 verify_open = False
             if event.type == E.RETURNED:
                 verify_open = True
