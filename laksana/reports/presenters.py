@@ -219,3 +219,80 @@ def transparency(region: Region, period: Period) -> dict:
             [(r.label, r.counts["received"], str(r.counts["received"]), "") for r in kecamatan],
         ),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Leaders' home (issue 18, item 6)
+
+ALERT_DROP = 0.15  # a drop of this share (15 points) of stages within deadline, week on week
+ALERT_MIN_STAGES = 5  # ... over at least this many stages ended this week
+
+
+def home(scope: Scope, today) -> dict:
+    """This week (the last 7 days) against the week before: the few numbers that matter, a
+    daily series, and an alert per agency whose share of first responses within deadline fell."""
+    week = Period.last_days(today, 7)
+    before = week.previous()
+    now, then = services.totals(scope, week), services.totals(scope, before)
+    region = scope.region
+    tiles = [
+        (_("laporan masuk"), now["received"], then["received"], drill(region, week, "received")),
+        (
+            _("selesai ditangani"),
+            now["resolved"],
+            then["resolved"],
+            drill(region, week, "resolved"),
+        ),
+    ]
+    this_week = _by_agency_respond(scope, week)
+    last_week = _by_agency_respond(scope, before)
+    alerts = []
+    for agency_id, (share, ended, name, code) in this_week.items():
+        earlier = last_week.get(agency_id)
+        if earlier is None or ended < ALERT_MIN_STAGES:
+            continue
+        if earlier[0] - share >= ALERT_DROP:
+            alerts.append(
+                {
+                    "name": name,
+                    "now": share_text(share),
+                    "before": share_text(earlier[0]),
+                    "href": drill(region, None, "overdue", agency=code),
+                }
+            )
+    series = services.trend(scope, Period.last_days(today, 28), by="day")
+    chart = charts.SeriesChart(
+        "chart-home",
+        _("Laporan masuk dan selesai, 4 minggu terakhir"),
+        [f"{d:%d-%m}" for d, _v in series],
+        [
+            charts.Line(_("Masuk"), "received", [v["received"] for _d, v in series]),
+            charts.Line(_("Selesai"), "resolved", [v["resolved"] for _d, v in series]),
+        ],
+    )
+    return {
+        "week": week,
+        "tiles": [
+            {"label": label, "now": n, "change": change_text(n, b), "href": href}
+            for label, n, b, href in tiles
+        ],
+        "respond_within": share_text(now.within_share("respond")),
+        "respond_within_before": share_text(then.within_share("respond")),
+        "resolve_median": minutes_text(now.median("resolve_minutes")),
+        "rating": rating_text(now.rating),
+        "alerts": alerts,
+        "chart": chart,
+    }
+
+
+def _by_agency_respond(scope: Scope, period: Period) -> dict:
+    found = {}
+    for row in services.agency_performance(scope, period):
+        if row.agency is None:
+            continue
+        f = row.figures
+        ended = f["respond_within"] + f["respond_over"]
+        share = f.within_share("respond")
+        if share is not None:
+            found[row.agency.pk] = (share, ended, row.name, row.code)
+    return found

@@ -3,6 +3,7 @@ region; drill-down links open the console list; files open."""
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -155,3 +156,28 @@ def test_the_monthly_command_writes_pdf_and_xlsx(scene, tangerang, tmp_path):
     assert book.sheetnames[0] == "Kinerja OPD"
     header = [c.value for c in book["Kinerja OPD"][1]]
     assert "Disposisi diterima" in header
+
+
+def test_the_console_home_shows_the_week_and_alerts_when_an_agency_slips(tangerang):
+    from laksana.agencies.models import Agency
+    from laksana.reports.models import DailyStat
+
+    pupr = Agency.objects.get(region=tangerang, code="PUPR")
+    category = tangerang.categories.get(code="JALAN-RUSAK")
+    today = clock.now().astimezone(tangerang.tz).date()
+    common = {"region": tangerang, "agency": pupr, "category": category, "channel": "web"}
+    common["kind"] = "pengaduan"
+    DailyStat.objects.create(day=today - timedelta(days=9), respond_within=10, **common)
+    DailyStat.objects.create(
+        day=today - timedelta(days=1), respond_within=2, respond_over=8, **common
+    )
+    DailyStat.objects.create(day=today, received=7, **common)
+    leader = person("pimpinan-r", tangerang, "viewer")
+    page = _client(leader).get(f"/{SLUG}/console/").content.decode()
+    assert "Perhatian: tanggapan tepat waktu turun" in page
+    assert "20% tepat waktu (minggu lalu 100%)" in page
+    assert "<strong>7</strong> laporan masuk" in page
+    # An agency without a slip: no alert.
+    DailyStat.objects.filter(respond_over=8).update(respond_within=10, respond_over=0)
+    page = _client(leader).get(f"/{SLUG}/console/").content.decode()
+    assert "Perhatian" not in page
