@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from laksana.agencies.models import Agency
 from laksana.agencies.services import Staff
@@ -80,13 +81,13 @@ def respond(table: Table, fmt: str, name: str) -> HttpResponse:
 def performance_table(scope: Scope, period: Period) -> Table:
     stages = [str(label) for label in STAGE_LABELS.values()]
     columns = [
-        _("OPD"),
+        pgettext("laporan", "OPD"),
         _("Kode"),
-        _("Masuk"),
+        pgettext("laporan", "Masuk"),
         _("Diverifikasi"),
         _("Disposisi diterima"),
         _("Diterima OPD"),
-        _("Selesai"),
+        pgettext("laporan", "Selesai"),
         _("Terbuka kini"),
         _("Lewat batas kini"),
         _("Dikembalikan"),
@@ -142,8 +143,8 @@ def trends_table(scope: Scope, period: Period) -> Table:
         _("Dimensi"),
         _("Kode"),
         _("Nama"),
-        _("Masuk"),
-        _("Selesai"),
+        pgettext("laporan", "Masuk"),
+        pgettext("laporan", "Selesai"),
         _("Masuk periode sebelumnya"),
         _("Masuk periode sama tahun lalu"),
     ]
@@ -165,7 +166,7 @@ def trends_table(scope: Scope, period: Period) -> Table:
 
 
 def series_table(scope: Scope, period: Period, by: str = "week") -> Table:
-    columns = [_("Mulai"), _("Masuk"), _("Selesai")]
+    columns = [_("Mulai"), pgettext("laporan", "Masuk"), pgettext("laporan", "Selesai")]
     rows = [
         [d.isoformat(), v["received"], v["resolved"]]
         for d, v in services.trend(scope, period, by=by)
@@ -195,11 +196,11 @@ def complaint_list(staff: Staff, query: QueryDict) -> Table:
     region = staff.region
     columns = [
         _("Nomor"),
-        _("Diterima"),
+        pgettext("laporan", "Diterima"),
         _("Jenis"),
         _("Status"),
         _("Kategori"),
-        _("OPD"),
+        pgettext("laporan", "OPD"),
         _("Kecamatan"),
         _("Kelurahan"),
         _("Saluran"),
@@ -207,7 +208,7 @@ def complaint_list(staff: Staff, query: QueryDict) -> Table:
         _("Tahap batas waktu"),
         _("Batas waktu"),
         _("Lewat batas"),
-        _("Selesai"),
+        pgettext("laporan", "Selesai"),
         _("Ditutup"),
         _("Penilaian"),
     ]

@@ -1,6 +1,7 @@
 """What the report pages show: services' figures turned into rows, links and charts."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from laksana.regions.models import Region
 
@@ -119,6 +120,15 @@ def performance(scope: Scope, period: Period) -> dict:
     }
 
 
+def _lines(series) -> list[charts.Line]:
+    received = [v["received"] for _d, v in series]
+    resolved = [v["resolved"] for _d, v in series]
+    return [
+        charts.Line(pgettext("laporan", "Masuk"), "received", received),
+        charts.Line(pgettext("laporan", "Selesai"), "resolved", resolved),
+    ]
+
+
 def _share_value(text: str) -> float:
     return float(text.rstrip("%")) if text.endswith("%") else 0.0
 
@@ -131,10 +141,7 @@ def trends(scope: Scope, period: Period, *, by: str = "week") -> dict:
         "chart-trend",
         _("Laporan masuk dan selesai"),
         labels,
-        [
-            charts.Line(_("Masuk"), "received", [v["received"] for _d, v in series]),
-            charts.Line(_("Selesai"), "resolved", [v["resolved"] for _d, v in series]),
-        ],
+        _lines(series),
     )
     sections = []
     filter_key = {"category": "category", "kecamatan": "kecamatan", "kelurahan": "kelurahan"}
@@ -265,10 +272,7 @@ def home(scope: Scope, today) -> dict:
         "chart-home",
         _("Laporan masuk dan selesai, 4 minggu terakhir"),
         [f"{d:%d-%m}" for d, _v in series],
-        [
-            charts.Line(_("Masuk"), "received", [v["received"] for _d, v in series]),
-            charts.Line(_("Selesai"), "resolved", [v["resolved"] for _d, v in series]),
-        ],
+        _lines(series),
     )
     return {
         "week": week,

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from laksana.agencies.models import Agency, Category, Role
 from laksana.agencies.services import Staff
@@ -38,7 +39,7 @@ DIMENSIONS = {
     "kelurahan": _("Kelurahan"),
     "channel": _("Saluran"),
     "kind": _("Jenis laporan"),
-    "agency": _("OPD"),
+    "agency": pgettext_lazy("laporan", "OPD"),
 }
 
 

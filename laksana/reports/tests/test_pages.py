@@ -181,3 +181,19 @@ def test_the_console_home_shows_the_week_and_alerts_when_an_agency_slips(tangera
     DailyStat.objects.filter(respond_over=8).update(respond_within=10, respond_over=0)
     page = _client(leader).get(f"/{SLUG}/console/").content.decode()
     assert "Perhatian" not in page
+
+
+def test_the_report_pages_read_in_english(scene, tangerang):
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(f"/{SLUG}/transparansi/").content.decode()
+    assert "Complaint transparency, Kota Tangerang" in page and "Complaints per district" in page
+    assert "Laporan per kecamatan" not in page and "Transparansi pengaduan" not in page
+    client.force_login(person("pimpinan-r", tangerang, "viewer"))
+    page = client.get(BASE).content.decode()
+    assert "Agency performance" in page and "Dispositions received" in page
+    assert '<th scope="col">Received</th>' in page  # "Masuk" here is not "Sign in"
+    assert "Kinerja OPD" not in page
+    # Exports follow the language too.
+    text = _body(client.get(f"{BASE}ekspor/kinerja.csv")).decode().lstrip("\ufeff")
+    assert text.startswith("Agency,Code,Received,")
