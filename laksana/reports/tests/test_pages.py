@@ -197,3 +197,12 @@ def test_the_report_pages_read_in_english(scene, tangerang):
     # Exports follow the language too.
     text = _body(client.get(f"{BASE}ekspor/kinerja.csv")).decode().lstrip("\ufeff")
     assert text.startswith("Agency,Code,Received,")
+
+
+def test_the_console_list_offers_its_own_export(scene, tangerang):
+    client = _client(person("pimpinan-r", tangerang, "viewer"))
+    page = client.get(f"/{SLUG}/console/laporan/?category=PARKIR-LIAR").content.decode()
+    href = f"{BASE}ekspor/daftar.csv?category=PARKIR-LIAR"
+    assert f'href="{href}"' in page
+    body = _body(client.get(href)).decode()
+    assert scene["other"].number in body and scene["resolved"].number not in body
