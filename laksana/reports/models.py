@@ -1,6 +1,7 @@
 """Maintained aggregates the reports read: one row per region, day (in the region's zone), agency,
-category, kelurahan, channel, kind and publicness, rebuilt from the event table by the rollup
-(rollup.py), never written by anything else. Reports sum these rows; they never scan complaints."""
+category, kelurahan, channel, kind and publicness (DailyStat: counters for breakdowns), and one per
+region, day, agency and publicness (AgencyDay: counters and durations), rebuilt from the event
+table by the rollup (rollup.py), never written by anything else. Reports sum these rows; they never scan complaints."""
 
 from django.db import models
 
@@ -65,9 +66,6 @@ class DailyStat(models.Model):
     respond_over = models.PositiveIntegerField(default=0)
     resolve_within = models.PositiveIntegerField(default=0)
     resolve_over = models.PositiveIntegerField(default=0)
-    ack_minutes = models.JSONField(default=list)
-    response_minutes = models.JSONField(default=list)
-    resolve_minutes = models.JSONField(default=list)
 
     class Meta:
         indexes = [
@@ -77,6 +75,48 @@ class DailyStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id}:{self.day}:{self.agency_id}:{self.category_id}"
+
+
+class AgencyDay(models.Model):
+    """The same counters per region, day, agency and publicness only, with the durations: what
+    the performance report, totals, the leaders' home and the transparency page read (a month
+    is a few thousand of these rows at 10^6 complaints a year, against ~10^5 DailyStat rows)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE)
+    day = models.DateField()
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE)
+    published = models.BooleanField(default=False)
+    received = models.PositiveIntegerField(default=0)
+    verified = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    disposed = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    acknowledged = models.PositiveIntegerField(default=0)
+    responded = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    forwarded = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    ratings = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    verify_within = models.PositiveIntegerField(default=0)
+    verify_over = models.PositiveIntegerField(default=0)
+    acknowledge_within = models.PositiveIntegerField(default=0)
+    acknowledge_over = models.PositiveIntegerField(default=0)
+    respond_within = models.PositiveIntegerField(default=0)
+    respond_over = models.PositiveIntegerField(default=0)
+    resolve_within = models.PositiveIntegerField(default=0)
+    resolve_over = models.PositiveIntegerField(default=0)
+    ack_minutes = models.JSONField(default=list)
+    response_minutes = models.JSONField(default=list)
+    resolve_minutes = models.JSONField(default=list)
+
+    class Meta:
+        indexes = [models.Index(fields=["region", "day"], name="agencyday_region_day")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}:{self.day}:{self.agency_id}"
 
 
 class RollupCursor(models.Model):

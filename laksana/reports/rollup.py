@@ -8,7 +8,8 @@ Steps of `rebuild(region, days)`:
   3. every event that falls on one of the days adds to its group's counters: a transition to its
      counter, a stage that ended to within/over its deadline (sla's deadline in the region's
      working calendar), and the durations that ended with it, in working minutes;
-  4. delete the region's rows of those days and insert the new ones, in one transaction.
+  4. delete the region's rows of those days and insert the new ones (DailyStat, and AgencyDay
+     summed from them with the durations), in one transaction.
 So a rebuild is idempotent, and every figure can be recomputed from the events alone.
 
 `catch_up(region)` is the periodic job: the days of the events written since the region's cursor,
@@ -38,7 +39,7 @@ from laksana.regions.calendar import calendar_for
 from laksana.regions.models import Region
 from laksana.sla.services import deadlines
 
-from .models import COUNTERS, DURATIONS, STAGE_COUNTERS, DailyStat, RollupCursor
+from .models import COUNTERS, DURATIONS, STAGE_COUNTERS, AgencyDay, DailyStat, RollupCursor
 
 E = Event.Type
 CHUNK = 2000
@@ -277,10 +278,14 @@ def rebuild(region: Region, days: Iterable[date]) -> RebuildResult:
         return RebuildResult()
     region.__dict__.pop("_sla_budgets", None)  # read the category budgets afresh once per run
     groups, result = compute(region, days)
-    rows = []
+    rows, per_agency = [], defaultdict(Group)
     for (day, agency, category, area, channel, kind, published), group in groups.items():
         values = {name: group.counts.get(name, 0) for name in (*COUNTERS, *STAGE_COUNTERS)}
-        values.update({name: sorted(group.durations.get(name, [])) for name in DURATIONS})
+        coarse = per_agency[(day, agency, published)]
+        for name, n in group.counts.items():
+            coarse.counts[name] += n
+        for name, found in group.durations.items():
+            coarse.durations[name].extend(found)
         rows.append(
             DailyStat(
                 region=region,
@@ -294,10 +299,23 @@ def rebuild(region: Region, days: Iterable[date]) -> RebuildResult:
                 **values,
             )
         )
+    agency_rows = [
+        AgencyDay(
+            region=region,
+            day=day,
+            agency_id=agency,
+            published=published,
+            **{name: group.counts.get(name, 0) for name in (*COUNTERS, *STAGE_COUNTERS)},
+            **{name: sorted(group.durations.get(name, [])) for name in DURATIONS},
+        )
+        for (day, agency, published), group in per_agency.items()
+    ]
     with transaction.atomic():
         for first, last in _ranges(days):
             DailyStat.objects.filter(region=region, day__gte=first, day__lte=last).delete()
+            AgencyDay.objects.filter(region=region, day__gte=first, day__lte=last).delete()
         DailyStat.objects.bulk_create(rows, batch_size=1000)
+        AgencyDay.objects.bulk_create(agency_rows, batch_size=1000)
     result.rows = len(rows)
     return result
 

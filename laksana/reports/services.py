@@ -22,7 +22,7 @@ from laksana.complaints.models import Status as S
 from laksana.regions.models import Area, Region
 from laksana.sla.services.counts import overdue_counts
 
-from .models import COUNTERS, DURATIONS, STAGE_COUNTERS, DailyStat
+from .models import COUNTERS, DURATIONS, STAGE_COUNTERS, AgencyDay, DailyStat
 from .periods import Period
 from .rollup import percentile
 
@@ -70,10 +70,8 @@ class Scope:
             allowed &= set(self.agency_ids)
         return Scope(self.region, tuple(sorted(allowed)), self.published_only)
 
-    def rows(self, period: Period) -> QuerySet:
-        qs = DailyStat.objects.filter(
-            region=self.region, day__gte=period.first, day__lte=period.last
-        )
+    def rows(self, period: Period, *, model=DailyStat) -> QuerySet:
+        qs = model.objects.filter(region=self.region, day__gte=period.first, day__lte=period.last)
         if self.agency_ids is not None:
             qs = qs.filter(agency_id__in=self.agency_ids)
         if self.published_only:
@@ -121,13 +119,14 @@ class Figures:
         )
 
 
-ALL_FIELDS = ("agency_id", "category_id", "area_id", "channel", "kind", *COUNTERS)
-ALL_FIELDS = (*ALL_FIELDS, *STAGE_COUNTERS, *DURATIONS, "day")
+ALL_FIELDS = ("agency_id", "day", *COUNTERS, *STAGE_COUNTERS, *DURATIONS)
 
 
 def _figures_by(scope: Scope, period: Period, key) -> dict:
+    """Figures per key of AgencyDay rows (the per-agency aggregate with the durations)."""
     found: dict = defaultdict(Figures)
-    for row in scope.rows(period).values(*ALL_FIELDS).iterator(chunk_size=5000):
+    rows = scope.rows(period, model=AgencyDay).values(*ALL_FIELDS)
+    for row in rows.iterator(chunk_size=5000):
         found[key(row)].add(row)
     return found
 
@@ -136,9 +135,16 @@ def totals(scope: Scope, period: Period) -> Figures:
     return _figures_by(scope, period, lambda row: None).get(None) or Figures()
 
 
-def _counts_only(scope: Scope, period: Period, group: str, fields=("received", "resolved")):
+def _counts_only(
+    scope: Scope, period: Period, group: str, fields=("received", "resolved"), *, model=DailyStat
+):
     """Counters summed by the database (no duration lists): {group value: {field: n}}."""
-    rows = scope.rows(period).values(group).annotate(**{f: Sum(f) for f in fields}).order_by()
+    rows = (
+        scope.rows(period, model=model)
+        .values(group)
+        .annotate(**{f: Sum(f) for f in fields})
+        .order_by()
+    )
     return {row[group]: {f: row[f] or 0 for f in fields} for row in rows}
 
 
@@ -275,7 +281,7 @@ def _bucket(day: date, by: str) -> date:
 def trend(scope: Scope, period: Period, *, by: str = "week") -> list[tuple[date, dict]]:
     """Received and resolved per day, week (from Monday) or month of the period, every bucket
     present (zero when nothing happened)."""
-    counts = _counts_only(scope, period, "day")
+    counts = _counts_only(scope, period, "day", model=AgencyDay)
     buckets: dict = {}
     day = period.first
     while day <= period.last:

@@ -160,13 +160,11 @@ def test_the_monthly_command_writes_pdf_and_xlsx(scene, tangerang, tmp_path):
 
 def test_the_console_home_shows_the_week_and_alerts_when_an_agency_slips(tangerang):
     from laksana.agencies.models import Agency
-    from laksana.reports.models import DailyStat
+    from laksana.reports.models import AgencyDay as DailyStat
 
     pupr = Agency.objects.get(region=tangerang, code="PUPR")
-    category = tangerang.categories.get(code="JALAN-RUSAK")
     today = clock.now().astimezone(tangerang.tz).date()
-    common = {"region": tangerang, "agency": pupr, "category": category, "channel": "web"}
-    common["kind"] = "pengaduan"
+    common = {"region": tangerang, "agency": pupr}
     DailyStat.objects.create(day=today - timedelta(days=9), respond_within=10, **common)
     DailyStat.objects.create(
         day=today - timedelta(days=1), respond_within=2, respond_over=8, **common
