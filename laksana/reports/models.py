@@ -1,7 +1,8 @@
 """Maintained aggregates the reports read: one row per region, day (in the region's zone), agency,
 category, kelurahan, channel, kind and publicness (DailyStat: counters for breakdowns), and one per
 region, day, agency and publicness (AgencyDay: counters and durations), rebuilt from the event
-table by the rollup (rollup.py), never written by anything else. Reports sum these rows; they never scan complaints."""
+table by the rollup (rollup.py), never written by anything else. Reports sum these rows; they
+never scan complaints."""
 
 from django.db import models
 
