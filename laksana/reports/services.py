@@ -96,11 +96,23 @@ class Figures:
     def __getitem__(self, name: str) -> int:
         return self.counts[name]
 
+    def merge(self, other: "Figures") -> None:
+        for name, n in other.counts.items():
+            self.counts[name] += n
+        for name, values in other.samples.items():
+            self.samples[name].extend(values)
+
+    def _sorted(self, name: str) -> list[int]:
+        cache = self.__dict__.setdefault("_sorted_cache", {})
+        if cache.get(name, (None,))[0] != len(self.samples[name]):
+            cache[name] = (len(self.samples[name]), sorted(self.samples[name]))
+        return cache[name][1]
+
     def median(self, name: str) -> int | None:
-        return percentile(sorted(self.samples[name]), 0.5)
+        return percentile(self._sorted(name), 0.5)
 
     def p90(self, name: str) -> int | None:
-        return percentile(sorted(self.samples[name]), 0.9)
+        return percentile(self._sorted(name), 0.9)
 
     def within_share(self, stage: str) -> float | None:
         within, over = self.counts[f"{stage}_within"], self.counts[f"{stage}_over"]
@@ -133,6 +145,12 @@ def _figures_by(scope: Scope, period: Period, key) -> dict:
 
 def totals(scope: Scope, period: Period) -> Figures:
     return _figures_by(scope, period, lambda row: None).get(None) or Figures()
+
+
+def received_total(scope: Scope, period: Period) -> int:
+    """Complaints received in the period, summed by the database (no durations read)."""
+    rows = scope.rows(period, model=AgencyDay).aggregate(n=Sum("received"))
+    return rows["n"] or 0
 
 
 def _counts_only(
