@@ -120,6 +120,29 @@ class AgencyDay(models.Model):
         return f"{self.region_id}:{self.day}:{self.agency_id}"
 
 
+class DimensionDay(models.Model):
+    """Received and resolved per region, day, agency, publicness and one dimension's value
+    (category or area id, channel, kind): the breakdowns' rows, a few times fewer than
+    DailyStat's, which crosses every dimension with every other. Summed from DailyStat."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE)
+    day = models.DateField()
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE)
+    published = models.BooleanField(default=False)
+    dimension = models.CharField(max_length=10)  # category, area, channel, kind
+    value = models.CharField(max_length=40, blank=True)
+    received = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["region", "dimension", "day"], name="dimensionday_region_dim")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}:{self.day}:{self.dimension}={self.value}"
+
+
 class RollupCursor(models.Model):
     """The last event of a region the rollup has counted (the periodic job continues from it)."""
 

@@ -39,7 +39,15 @@ from laksana.regions.calendar import calendar_for
 from laksana.regions.models import Region
 from laksana.sla.services import deadlines
 
-from .models import COUNTERS, DURATIONS, STAGE_COUNTERS, AgencyDay, DailyStat, RollupCursor
+from .models import (
+    COUNTERS,
+    DURATIONS,
+    STAGE_COUNTERS,
+    AgencyDay,
+    DailyStat,
+    DimensionDay,
+    RollupCursor,
+)
 
 E = Event.Type
 CHUNK = 2000
@@ -60,6 +68,16 @@ _SIMPLE = {
     E.FORWARDED: "forwarded",
     E.REOPENED: "reopened",
 }
+
+
+def dimension_values(category, area, channel, kind) -> list[tuple[str, str]]:
+    """A fine row's (dimension, value) pairs in DimensionDay."""
+    return [
+        ("category", str(category)),
+        ("area", "" if area is None else str(area)),
+        ("channel", channel),
+        ("kind", kind),
+    ]
 
 
 @dataclass
@@ -279,8 +297,13 @@ def rebuild(region: Region, days: Iterable[date]) -> RebuildResult:
     region.__dict__.pop("_sla_budgets", None)  # read the category budgets afresh once per run
     groups, result = compute(region, days)
     rows, per_agency = [], defaultdict(Group)
+    per_value: dict = defaultdict(lambda: [0, 0])
     for (day, agency, category, area, channel, kind, published), group in groups.items():
         values = {name: group.counts.get(name, 0) for name in (*COUNTERS, *STAGE_COUNTERS)}
+        for dimension, value in dimension_values(category, area, channel, kind):
+            target = per_value[(day, agency, published, dimension, value)]
+            target[0] += values["received"]
+            target[1] += values["resolved"]
         coarse = per_agency[(day, agency, published)]
         for name, n in group.counts.items():
             coarse.counts[name] += n
@@ -310,12 +333,27 @@ def rebuild(region: Region, days: Iterable[date]) -> RebuildResult:
         )
         for (day, agency, published), group in per_agency.items()
     ]
+    value_rows = [
+        DimensionDay(
+            region=region,
+            day=day,
+            agency_id=agency,
+            published=published,
+            dimension=dimension,
+            value=value,
+            received=received,
+            resolved=resolved,
+        )
+        for (day, agency, published, dimension, value), (received, resolved) in per_value.items()
+        if received or resolved
+    ]
     with transaction.atomic():
         for first, last in _ranges(days):
-            DailyStat.objects.filter(region=region, day__gte=first, day__lte=last).delete()
-            AgencyDay.objects.filter(region=region, day__gte=first, day__lte=last).delete()
+            for model in (DailyStat, AgencyDay, DimensionDay):
+                model.objects.filter(region=region, day__gte=first, day__lte=last).delete()
         DailyStat.objects.bulk_create(rows, batch_size=1000)
         AgencyDay.objects.bulk_create(agency_rows, batch_size=1000)
+        DimensionDay.objects.bulk_create(value_rows, batch_size=1000)
     result.rows = len(rows)
     return result
 

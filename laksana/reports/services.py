@@ -22,7 +22,7 @@ from laksana.complaints.models import Status as S
 from laksana.regions.models import Area, Region
 from laksana.sla.services.counts import overdue_counts
 
-from .models import COUNTERS, DURATIONS, STAGE_COUNTERS, AgencyDay, DailyStat
+from .models import COUNTERS, DURATIONS, STAGE_COUNTERS, AgencyDay, DailyStat, DimensionDay
 from .periods import Period
 from .rollup import percentile
 
@@ -259,10 +259,29 @@ def breakdown(scope: Scope, period: Period, dimension: str, *, limit: int | None
     """Received and resolved per category, kecamatan, kelurahan, channel, kind or agency in the
     period, with the received of the period before and of the same period a year earlier."""
     column, labels = _labels(scope.region, dimension)
+    by_value = column in ("category_id", "area_id", "channel", "kind")
+
+    def counts_of(p: Period, fields) -> dict:
+        if not by_value:  # per agency: the agency rows
+            return _counts_only(scope, p, column, fields, model=AgencyDay)
+        rows = (
+            scope.rows(p, model=DimensionDay)
+            .filter(dimension=column.removesuffix("_id"))
+            .values("value")
+            .annotate(**{f: Sum(f) for f in fields})
+            .order_by()
+        )
+        found = {}
+        for row in rows:
+            value = row["value"]
+            if column.endswith("_id"):
+                value = int(value) if value else None
+            found[value] = {f: row[f] or 0 for f in fields}
+        return found
 
     def grouped(p: Period, fields) -> dict:
         merged: dict = defaultdict(lambda: defaultdict(int))
-        for value, counts in _counts_only(scope, p, column, fields).items():
+        for value, counts in counts_of(p, fields).items():
             code, _label = labels.get(value, ("", str(_("Tidak diketahui"))))
             target = merged[code]
             for name, n in counts.items():

@@ -24,6 +24,7 @@ from laksana.reports.models import (
     STAGE_COUNTERS,
     AgencyDay,
     DailyStat,
+    DimensionDay,
     RollupCursor,
 )
 from laksana.sla.services.policy import budgets
@@ -169,6 +170,18 @@ def _kept(region) -> tuple[dict, dict]:
     for k, c in figures.items():
         summed[_coarse(k)].update(c)
     assert coarse == summed
+    # The breakdowns' rows are the sums of the fine ones per dimension.
+    by_value = Counter()
+    for (day, agency, category, area, channel, kind, published), c in figures.items():
+        for dimension, value in rollup.dimension_values(category, area, channel, kind):
+            for name in ("received", "resolved"):
+                by_value[(day, agency, published, dimension, value, name)] += c[name]
+    kept = Counter()
+    for row in DimensionDay.objects.filter(region=region):
+        for name in ("received", "resolved"):
+            key = (row.day, row.agency_id, row.published, row.dimension, row.value, name)
+            kept[key] += getattr(row, name)
+    assert +kept == +by_value and kept
     return figures, samples
 
 
