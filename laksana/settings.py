@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "laksana.console",
     "laksana.lapor",
     "laksana.mailin",
+    "laksana.reports",
     "laksana.bench",
     "laksana.demo",
 ]

@@ -23,6 +23,8 @@ SQLITE_INTAKE_P99_TARGET_MS = 1000.0
 GROWTH_TARGET = 1.5
 RSS_TARGET_MB = 200.0
 LIVE_P99_TARGET_MS = 100.0
+# Issue 18: every report page and export of a month answers within a second.
+REPORT_TARGET_MS = 1000.0
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,10 @@ def _wall(c: dict) -> list[str]:
     return [f"/api/v1/regions/{c['region']}/live/wall"]
 
 
+def _report(path: str) -> Callable[[dict], list[str]]:
+    return lambda c: [f"/{c['region']}/console/statistik/{path}"]
+
+
 READS = [
     Read("staff_list_filtered", _staff_list, "token", peer="ticket_list"),
     Read("staff_list_deep_page", _staff_list_deep, "token", peer="ticket_list_deep_page"),
@@ -81,6 +87,17 @@ READS = [
     Read("operator_inbox_deep_page", _inbox_deep, "session", pending="staff console (issue 5)"),
     Read("open311_requests_1000", _open311, "none", OPEN311_TARGET_MS, pending="Open311 (issue 3)"),
     Read("live_wall_initial_data", _wall, "session", pending="live room (issue 9)"),
+    # The reports (issue 18) read the daily aggregates the bench's preparation rolls up.
+    Read("report_agency_performance_30d", _report("?period=30d"), "session", REPORT_TARGET_MS),
+    Read("report_trends_30d", _report("tren/?period=30d"), "session", REPORT_TARGET_MS),
+    Read(
+        "report_performance_xlsx_30d",
+        _report("ekspor/kinerja.xlsx?period=30d"),
+        "session",
+        REPORT_TARGET_MS,
+    ),
+    Read("report_monthly_pdf", _report("bulanan/?format=pdf"), "session", REPORT_TARGET_MS),
+    Read("console_home_leaders", lambda c: [f"/{c['region']}/console/"], "session"),
 ]
 
 

@@ -7,7 +7,7 @@ Roles and their places:
   the admin also the new region's checklist, staff, reply templates and API keys;
 - agency admin, liaison: the agency desk and its live desk, field work, officers, roster;
 - field officer: their tasks and the roster (squads);
-- viewer (leader), auditor: the console's overview and list, the wall, the roster.
+- viewer (leader), auditor: the console's overview, list and statistics, the wall, the roster.
 """
 
 from dataclasses import dataclass
@@ -55,6 +55,7 @@ def places(staff: Staff, path: str) -> list[Place]:
             add("live:desk", label, agency_code=agency.code)
     if console:
         add("console:complaints", _("Semua laporan"))
+        add("reports:performance", _("Statistik"))
     if operator or handler:
         add("dispatch:home", _("Lapangan"))
         add("dispatch:officers", _("Petugas"))

@@ -14,7 +14,14 @@ from laksana.agencies.services import Staff
 from laksana.common import clock
 from laksana.common.errors import ValidationFailed
 from laksana.complaints import contact, keyset
-from laksana.complaints.models import OPEN_STATUSES, Attachment, Channel, Complaint, Status
+from laksana.complaints.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Channel,
+    Complaint,
+    Kind,
+    Status,
+)
 from laksana.complaints.services import visible_to
 
 from . import fts
@@ -39,6 +46,7 @@ FILTER_KEYS = (
     "from",
     "to",
     "channel",
+    "kind",
     "q",
     "reporter",
     "order",
@@ -61,6 +69,7 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     channel: str = ""
+    kind: str = ""
     q: str = ""
     reporter: str = ""  # name, phone or e-mail: see complaints.contact.reporter_filter
     oldest_first: bool = False
@@ -78,6 +87,7 @@ class Filters:
             "kelurahan",
             "period",
             "channel",
+            "kind",
             "q",
             "reporter",
         ):
@@ -104,6 +114,8 @@ class Filters:
             raise ValidationFailed(_("Status tidak dikenal."), fields={"status": ""})
         if self.channel and self.channel not in Channel.values:
             raise ValidationFailed(_("Saluran tidak dikenal."), fields={"channel": ""})
+        if self.kind and self.kind not in Kind.values:
+            raise ValidationFailed(_("Jenis laporan tidak dikenal."), fields={"kind": ""})
         if self.period and self.period not in PERIODS:
             raise ValidationFailed(_("Periode tidak dikenal."), fields={"period": ""})
 
@@ -122,6 +134,8 @@ def filtered(staff: Staff, filters: Filters) -> QuerySet:
         qs = qs.filter(Q(area__parent__code=filters.kecamatan) | Q(area__code=filters.kecamatan))
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
     now = clock.now()
     if filters.overdue:
         late = Q(overdue_level__gt=0) | Q(next_deadline__lt=now)

@@ -117,7 +117,13 @@ class HistoryWriter:
         self.texts = _texts()
         self.now = timezone.now()
         self.categories = list(Category.objects.filter(region=region, is_public=True))
-        self.kelurahan = list(Area.objects.filter(region=region, level="kelurahan"))
+        # Where a report can be placed: a boundary, or an adopted region's centroid (a desa the
+        # national list has without either cannot be pointed at on a map).
+        self.kelurahan = [
+            a
+            for a in Area.objects.filter(region=region, level="kelurahan")
+            if a.boundary or a.center_lat is not None
+        ]
         self.agencies = list(Agency.objects.filter(region=region))
         operator = User.objects.get(username="operator")
         self.operator = _staff(operator, region, Role.OPERATOR)

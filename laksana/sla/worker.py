@@ -2,8 +2,9 @@
 
 Jobs are Django tasks (django-tasks backport) stored in the database by django-tasks-db, so a job
 survives restarts and works the same on SQLite and PostgreSQL. On top of its runner this adds:
-- periodic jobs (the SLA sweep, the outbox pump): each run is claimed with a conditional UPDATE
-  on PeriodicJob.next_run_at, so however many workers run, each run is enqueued once;
+- periodic jobs (the SLA sweep, the outbox pump, the reports' rollup): each run is claimed
+  with a conditional UPDATE on PeriodicJob.next_run_at, so however many workers run, each run
+  is enqueued once;
 - jobs of a worker that died (a RUNNING row older than JOB_LEASE) run again; every job is
   idempotent, so running one twice is harmless;
 - a failed job is retried with backoff (RETRY_DELAYS); after the last attempt it stays FAILED,
@@ -67,6 +68,8 @@ PERIODIC = (
     Periodic("mailin.poll", timedelta(minutes=1), "laksana.mailin.tasks.poll"),
     # Chat conversations abandoned for 24 h expire (laksana/channels).
     Periodic("channels.expire", timedelta(minutes=5), "laksana.channels.tasks.expire"),
+    # The reports' daily aggregates (laksana/reports/rollup.py): recent events every 5 minutes.
+    Periodic("reports.rollup", timedelta(minutes=5), "laksana.reports.tasks.rollup"),
 )
 
 

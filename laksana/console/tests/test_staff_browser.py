@@ -24,7 +24,7 @@ FIELD = f"/{SLUG}/field/"
 OPERATOR_MENU = ["Kotak masuk", "Siap disposisi", "Semua laporan", "Lapangan", "Piket"]
 LIAISON_MENU = ["Meja OPD", "Meja langsung Dinas PUPR", "Lapangan", "Petugas", "Piket"]
 OFFICER_MENU = ["Tugas saya", "Piket"]
-VIEWER_MENU = ["Ringkasan", "Semua laporan", "Ruang kendali", "Piket"]
+VIEWER_MENU = ["Ringkasan", "Semua laporan", "Statistik", "Ruang kendali", "Piket"]
 
 
 def _sign_in(browser, live_server, username: str, locale: str = "id-ID"):
@@ -112,7 +112,7 @@ def test_every_role_sees_its_places_on_every_staff_page_and_can_sign_out(
             scene["officer"],
             [FIELD, f"{FIELD}tasks/{task.pk}/", f"{FIELD}roster/"],
             OFFICER_MENU,
-            ["Ringkasan", "Kotak masuk", "Meja OPD", "Lapangan"],
+            ["Ringkasan", "Kotak masuk", "Meja OPD", "Lapangan", "Statistik"],
         ),
         "viewer": (
             viewer,

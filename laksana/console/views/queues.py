@@ -9,11 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from laksana.agencies.models import Agency, Category
 from laksana.agencies.services import Staff
+from laksana.common import clock
 from laksana.common.errors import Forbidden, NotFound, ValidationFailed
 from laksana.complaints import contact
 from laksana.complaints.models import Channel, Complaint, Status, StatusCount
 from laksana.complaints.services import get_for_staff
 from laksana.regions.models import Area
+from laksana.reports import presenters as report_pages
+from laksana.reports.services import Scope
 
 from .. import search
 from ..access import HANDLERS, OPERATORS, console_view, handles_any_agency
@@ -44,11 +47,11 @@ def _counts(staff: Staff) -> dict[str, int]:
 def home(request: HttpRequest, staff: Staff) -> HttpResponse:
     counts = _counts(staff)
     statuses = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
-    return render(
-        request,
-        "console/home.html",
-        {"region": staff.region, "staff": staff, "statuses": statuses},
-    )
+    today = clock.now().astimezone(staff.region.tz).date()
+    # The week's numbers from the reports' daily aggregates (a week of rows, not a scan).
+    leaders = report_pages.home(Scope.for_staff(staff), today)
+    context = {"region": staff.region, "staff": staff, "statuses": statuses, "leaders": leaders}
+    return render(request, "console/home.html", context)
 
 
 def _list(request: HttpRequest, staff: Staff, queue: str | None) -> HttpResponse:

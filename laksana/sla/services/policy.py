@@ -67,11 +67,15 @@ def load_calendar(region: Region) -> WorkingCalendar:
 
 
 def budgets(region: Region, category_id: int | None) -> Budgets:
-    """The stage budgets of a category of the region, read once per Region instance."""
-    known = region.__dict__.setdefault("_sla_budgets", {})
-    found = known.get(category_id)
-    if found is not None:
-        return found
+    """The budgets of a category, kept per Region instance (so once per request or job: the
+    reports' rollup asks for them at every event it replays)."""
+    cached = region.__dict__.setdefault("_sla_budgets", {})
+    if category_id not in cached:
+        cached[category_id] = _budgets(region, category_id)
+    return cached[category_id]
+
+
+def _budgets(region: Region, category_id: int | None) -> Budgets:
     policy = region_policy(region)
     values = {name: getattr(policy, name) for name in STAGE_FIELDS}
     override = CategoryPolicy.objects.filter(category_id=category_id).first()
@@ -79,8 +83,7 @@ def budgets(region: Region, category_id: int | None) -> Budgets:
         for name in STAGE_FIELDS:
             if getattr(override, name) is not None:
                 values[name] = getattr(override, name)
-    found = known[category_id] = Budgets(**values)
-    return found
+    return Budgets(**values)
 
 
 def levels(region: Region) -> tuple[Level, ...]:

@@ -25,6 +25,7 @@ def test_each_periodic_run_is_enqueued_once_however_many_workers_ask():
             "notify.pump",
             "mailin.poll",
             "channels.expire",
+            "reports.rollup",
         ]
         assert schedule_periodic(NOW) == []  # a second worker, same moment
         assert schedule_periodic(NOW + timedelta(seconds=30)) == []

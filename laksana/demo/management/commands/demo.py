@@ -56,6 +56,10 @@ class Command(BaseCommand):
             f"  field work: {field['officers']} officers, {field['assignments']} assignments, "
             f"{field['on_duty']} people on duty now"
         )
+        from laksana.reports.rollup import catch_up
+
+        counted = catch_up(region, limit=10**9)  # the reports' aggregates of the new history
+        self.stdout.write(f"  reports: {counted.days} day(s) of aggregates rebuilt")
         host, port = settings_host_port()
         base = f"http://{host}:{port}"
         self.stdout.write("\nDemo accounts (demo only!), all with password " + DEMO_PASSWORD + ":")
@@ -67,6 +71,8 @@ class Command(BaseCommand):
             f"\nLaksana demo is served at {base}/\n"
             f"  citizens' portal     {base}/{slug}/\n"
             f"  staff console        {base}/{slug}/console/\n"
+            f"  leaders' reports     {base}/{slug}/console/statistik/\n"
+            f"  transparency         {base}/{slug}/transparansi/\n"
             f"  field officers       {base}/{slug}/field/\n"
             f"  command-center wall  {base}/{slug}/live/\n"
             f"  Open311              {base}/open311/v2/discovery.json\n"

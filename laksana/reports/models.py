@@ -1,0 +1,154 @@
+"""Maintained aggregates the reports read: one row per region, day (in the region's zone), agency,
+category, kelurahan, channel, kind and publicness (DailyStat: counters for breakdowns), and one per
+region, day, agency and publicness (AgencyDay: counters and durations), rebuilt from the event
+table by the rollup (rollup.py), never written by anything else. Reports sum these rows; they
+never scan complaints."""
+
+from django.db import models
+
+from laksana.agencies.models import Agency, Category
+from laksana.regions.models import Area, Region
+
+COUNTERS = (
+    "received",
+    "verified",
+    "rejected",
+    "disposed",
+    "accepted",
+    "acknowledged",
+    "responded",
+    "resolved",
+    "closed",
+    "returned",
+    "forwarded",
+    "reopened",
+    "ratings",
+    "rating_sum",
+)
+STAGES = ("verify", "acknowledge", "respond", "resolve")
+STAGE_COUNTERS = tuple(f"{stage}_{end}" for stage in STAGES for end in ("within", "over"))
+# Working minutes, sorted: acknowledge in the command center's duty time, the others in office time.
+DURATIONS = ("ack_minutes", "response_minutes", "resolve_minutes")
+
+
+class DailyStat(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.CASCADE)
+    day = models.DateField()
+    # The agency that had the complaint when the event happened (none before disposition).
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE)
+    # The complaint's category, kelurahan, channel and kind as they are now (operators correct
+    # category and place at verification; the rollup then rebuilds the complaint's earlier days).
+    category = models.ForeignKey(Category, on_delete=models.CASCADE)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.CASCADE)
+    channel = models.CharField(max_length=16)
+    kind = models.CharField(max_length=24)
+    # complaints.privacy.published: what the transparency page may count.
+    published = models.BooleanField(default=False)
+
+    received = models.PositiveIntegerField(default=0)
+    verified = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    disposed = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    acknowledged = models.PositiveIntegerField(default=0)
+    responded = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    forwarded = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    ratings = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    verify_within = models.PositiveIntegerField(default=0)
+    verify_over = models.PositiveIntegerField(default=0)
+    acknowledge_within = models.PositiveIntegerField(default=0)
+    acknowledge_over = models.PositiveIntegerField(default=0)
+    respond_within = models.PositiveIntegerField(default=0)
+    respond_over = models.PositiveIntegerField(default=0)
+    resolve_within = models.PositiveIntegerField(default=0)
+    resolve_over = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["region", "day"], name="dailystat_region_day"),
+            models.Index(fields=["region", "agency", "day"], name="dailystat_region_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}:{self.day}:{self.agency_id}:{self.category_id}"
+
+
+class AgencyDay(models.Model):
+    """The same counters per region, day, agency and publicness only, with the durations: what
+    the performance report, totals, the leaders' home and the transparency page read (a month
+    is a few thousand of these rows at 10^6 complaints a year, against ~10^5 DailyStat rows)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE)
+    day = models.DateField()
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE)
+    published = models.BooleanField(default=False)
+    received = models.PositiveIntegerField(default=0)
+    verified = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    disposed = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    acknowledged = models.PositiveIntegerField(default=0)
+    responded = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    forwarded = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    ratings = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    verify_within = models.PositiveIntegerField(default=0)
+    verify_over = models.PositiveIntegerField(default=0)
+    acknowledge_within = models.PositiveIntegerField(default=0)
+    acknowledge_over = models.PositiveIntegerField(default=0)
+    respond_within = models.PositiveIntegerField(default=0)
+    respond_over = models.PositiveIntegerField(default=0)
+    resolve_within = models.PositiveIntegerField(default=0)
+    resolve_over = models.PositiveIntegerField(default=0)
+    ack_minutes = models.JSONField(default=list)
+    response_minutes = models.JSONField(default=list)
+    resolve_minutes = models.JSONField(default=list)
+
+    class Meta:
+        indexes = [models.Index(fields=["region", "day"], name="agencyday_region_day")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}:{self.day}:{self.agency_id}"
+
+
+class DimensionDay(models.Model):
+    """Received and resolved per region, day, agency, publicness and one dimension's value
+    (category or area id, channel, kind): the breakdowns' rows, a few times fewer than
+    DailyStat's, which crosses every dimension with every other. Summed from DailyStat."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE)
+    day = models.DateField()
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE)
+    published = models.BooleanField(default=False)
+    dimension = models.CharField(max_length=10)  # category, area, channel, kind
+    value = models.CharField(max_length=40, blank=True)
+    received = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["region", "dimension", "day"], name="dimensionday_region_dim")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}:{self.day}:{self.dimension}={self.value}"
+
+
+class RollupCursor(models.Model):
+    """The last event of a region the rollup has counted (the periodic job continues from it)."""
+
+    region = models.OneToOneField(Region, primary_key=True, on_delete=models.CASCADE)
+    last_event_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.region_id}@{self.last_event_id}"

@@ -1,0 +1,385 @@
+"""The reports: sums and percentiles over the daily aggregates (models.DailyStat), scoped to a
+region and, for agency roles, to their own agencies. Only "open" and "overdue now" read live
+state: the status counters the services keep and sla's overdue index scan.
+
+Every function takes a Scope, so a page, an export and the monthly report show the same numbers.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from laksana.agencies.models import Agency, Category, Role
+from laksana.agencies.services import Staff
+from laksana.complaints.models import OPEN_STATUSES, Channel, Kind, StatusCount
+from laksana.complaints.models import Status as S
+from laksana.regions.models import Area, Region
+from laksana.sla.services.counts import overdue_counts
+
+from .models import COUNTERS, DURATIONS, STAGE_COUNTERS, AgencyDay, DailyStat, DimensionDay
+from .periods import Period
+from .rollup import percentile
+
+HANDLER_ROLES = (Role.AGENCY_ADMIN, Role.AGENCY_STAFF)
+STAGE_LABELS = {
+    "verify": _("Verifikasi dan disposisi"),
+    "acknowledge": _("Konfirmasi disposisi"),
+    "respond": _("Tanggapan pertama"),
+    "resolve": _("Penyelesaian"),
+}
+DIMENSIONS = {
+    "category": _("Kategori"),
+    "kecamatan": _("Kecamatan"),
+    "kelurahan": _("Kelurahan"),
+    "channel": _("Saluran"),
+    "kind": _("Jenis laporan"),
+    "agency": pgettext_lazy("laporan", "OPD"),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report may count: a region, optionally only some agencies, optionally only the
+    complaints the public may see."""
+
+    region: Region
+    agency_ids: tuple[int, ...] | None = None  # None: the whole region
+    published_only: bool = False
+
+    @classmethod
+    def for_staff(cls, staff: Staff) -> "Scope":
+        if staff.sees_whole_region:
+            return cls(staff.region)
+        mine = tuple(a for a in staff.agency_ids if a and staff.has_in_agency(a, *HANDLER_ROLES))
+        return cls(staff.region, agency_ids=mine)
+
+    @classmethod
+    def public(cls, region: Region) -> "Scope":
+        return cls(region, published_only=True)
+
+    def narrowed(self, agency_ids: list[int]) -> "Scope":
+        """Only these agencies (within what the scope already allows)."""
+        allowed = set(agency_ids)
+        if self.agency_ids is not None:
+            allowed &= set(self.agency_ids)
+        return Scope(self.region, tuple(sorted(allowed)), self.published_only)
+
+    def rows(self, period: Period, *, model=DailyStat) -> QuerySet:
+        qs = model.objects.filter(region=self.region, day__gte=period.first, day__lte=period.last)
+        if self.agency_ids is not None:
+            qs = qs.filter(agency_id__in=self.agency_ids)
+        if self.published_only:
+            qs = qs.filter(published=True)
+        return qs
+
+
+@dataclass
+class Figures:
+    """Sums and percentiles of a set of aggregate rows."""
+
+    counts: dict = field(default_factory=lambda: defaultdict(int))
+    samples: dict = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, row: dict) -> None:
+        for name in (*COUNTERS, *STAGE_COUNTERS):
+            self.counts[name] += row.get(name) or 0
+        for name in DURATIONS:
+            if row.get(name):
+                self.samples[name].extend(row[name])
+
+    def __getitem__(self, name: str) -> int:
+        return self.counts[name]
+
+    def merge(self, other: "Figures") -> None:
+        for name, n in other.counts.items():
+            self.counts[name] += n
+        for name, values in other.samples.items():
+            self.samples[name].extend(values)
+
+    def _sorted(self, name: str) -> list[int]:
+        cache = self.__dict__.setdefault("_sorted_cache", {})
+        if cache.get(name, (None,))[0] != len(self.samples[name]):
+            cache[name] = (len(self.samples[name]), sorted(self.samples[name]))
+        return cache[name][1]
+
+    def median(self, name: str) -> int | None:
+        return percentile(self._sorted(name), 0.5)
+
+    def p90(self, name: str) -> int | None:
+        return percentile(self._sorted(name), 0.9)
+
+    def within_share(self, stage: str) -> float | None:
+        within, over = self.counts[f"{stage}_within"], self.counts[f"{stage}_over"]
+        return within / (within + over) if within + over else None
+
+    @property
+    def rating(self) -> float | None:
+        return (
+            self.counts["rating_sum"] / self.counts["ratings"] if self.counts["ratings"] else None
+        )
+
+    @property
+    def reopen_rate(self) -> float | None:
+        return (
+            self.counts["reopened"] / self.counts["resolved"] if self.counts["resolved"] else None
+        )
+
+
+ALL_FIELDS = ("agency_id", "day", *COUNTERS, *STAGE_COUNTERS, *DURATIONS)
+
+
+def _figures_by(scope: Scope, period: Period, key) -> dict:
+    """Figures per key of AgencyDay rows (the per-agency aggregate with the durations)."""
+    found: dict = defaultdict(Figures)
+    rows = scope.rows(period, model=AgencyDay).values(*ALL_FIELDS)
+    for row in rows.iterator(chunk_size=5000):
+        found[key(row)].add(row)
+    return found
+
+
+def totals(scope: Scope, period: Period) -> Figures:
+    return _figures_by(scope, period, lambda row: None).get(None) or Figures()
+
+
+def received_total(scope: Scope, period: Period) -> int:
+    """Complaints received in the period, summed by the database (no durations read)."""
+    rows = scope.rows(period, model=AgencyDay).aggregate(n=Sum("received"))
+    return rows["n"] or 0
+
+
+def _counts_only(
+    scope: Scope, period: Period, group: str, fields=("received", "resolved"), *, model=DailyStat
+):
+    """Counters summed by the database (no duration lists): {group value: {field: n}}."""
+    rows = (
+        scope.rows(period, model=model)
+        .values(group)
+        .annotate(**{f: Sum(f) for f in fields})
+        .order_by()
+    )
+    return {row[group]: {f: row[f] or 0 for f in fields} for row in rows}
+
+
+# ---------------------------------------------------------------------------------------------
+# Agency performance (issue 18, item 1)
+
+
+@dataclass
+class AgencyRow:
+    agency: Agency | None
+    figures: Figures
+    open_now: int
+    overdue_now: int
+
+    @property
+    def code(self) -> str:
+        return self.agency.code if self.agency else ""
+
+    @property
+    def name(self) -> str:
+        return self.agency.short_name if self.agency else str(_("Ruang kendali (belum disposisi)"))
+
+
+def agency_performance(scope: Scope, period: Period) -> list[AgencyRow]:
+    """One row per agency with anything in the period or open now (the command center's own
+    work, before disposition, as the row without an agency), busiest first."""
+    by_agency = _figures_by(scope, period, lambda row: row["agency_id"])
+    open_now: dict = defaultdict(int)
+    counters = StatusCount.objects.filter(region=scope.region, status__in=OPEN_STATUSES)
+    for agency_key, count in counters.values_list("agency_key", "count"):
+        open_now[agency_key or None] += count
+    overdue = overdue_counts(scope.region)
+    ids = set(by_agency) | {a for a, n in open_now.items() if n} | set(overdue)
+    if scope.agency_ids is not None:
+        ids &= set(scope.agency_ids)
+    agencies = Agency.objects.in_bulk([i for i in ids if i])
+    rows = [
+        AgencyRow(
+            agencies.get(i) if i else None,
+            by_agency.get(i) or Figures(),
+            open_now.get(i, 0),
+            overdue.get(i, 0),
+        )
+        for i in ids
+        if i is None or i in agencies
+    ]
+    rows.sort(key=lambda r: (-r.figures["received"] - r.figures["disposed"], r.name))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Breakdowns and trends (issue 18, item 2)
+
+
+@dataclass
+class Breakdown:
+    key: str  # the value in the console list's filter (a code), "" when none
+    label: str
+    counts: dict  # received, resolved in the period
+    previous: int  # received in the period before
+    year_before: int  # received in the same period a year earlier
+
+    @property
+    def change(self) -> float | None:
+        if not self.previous:
+            return None
+        return (self.counts["received"] - self.previous) / self.previous
+
+
+def _labels(region: Region, dimension: str) -> tuple[str, dict]:
+    """The aggregate column to group by and {value: (code, label)}."""
+    if dimension == "category":
+        rows = Category.objects.filter(region=region).values_list("id", "code", "name")
+        return "category_id", {i: (code, name) for i, code, name in rows}
+    if dimension == "agency":
+        rows = Agency.objects.filter(region=region).values_list("id", "code", "short_name")
+        return "agency_id", {i: (code, name) for i, code, name in rows}
+    if dimension == "kelurahan":
+        rows = Area.objects.filter(region=region).values_list("id", "code", "name")
+        return "area_id", {i: (code, name) for i, code, name in rows}
+    if dimension == "kecamatan":
+        rows = Area.objects.filter(region=region, parent__isnull=False).values_list(
+            "id", "parent__code", "parent__name"
+        )
+        return "area_id", {i: (code, name) for i, code, name in rows}
+    if dimension == "channel":
+        return "channel", {v: (v, str(label)) for v, label in Channel.choices}
+    if dimension == "kind":
+        return "kind", {v: (v, str(label)) for v, label in Kind.choices}
+    raise ValueError(dimension)
+
+
+def breakdown(scope: Scope, period: Period, dimension: str, *, limit: int | None = None):
+    """Received and resolved per category, kecamatan, kelurahan, channel, kind or agency in the
+    period, with the received of the period before and of the same period a year earlier."""
+    column, labels = _labels(scope.region, dimension)
+    by_value = column in ("category_id", "area_id", "channel", "kind")
+
+    def counts_of(p: Period, fields) -> dict:
+        if not by_value:  # per agency: the agency rows
+            return _counts_only(scope, p, column, fields, model=AgencyDay)
+        rows = (
+            scope.rows(p, model=DimensionDay)
+            .filter(dimension=column.removesuffix("_id"))
+            .values("value")
+            .annotate(**{f: Sum(f) for f in fields})
+            .order_by()
+        )
+        found = {}
+        for row in rows:
+            value = row["value"]
+            if column.endswith("_id"):
+                value = int(value) if value else None
+            found[value] = {f: row[f] or 0 for f in fields}
+        return found
+
+    def grouped(p: Period, fields) -> dict:
+        merged: dict = defaultdict(lambda: defaultdict(int))
+        for value, counts in counts_of(p, fields).items():
+            code, _label = labels.get(value, ("", str(_("Tidak diketahui"))))
+            target = merged[code]
+            for name, n in counts.items():
+                target[name] += n
+        return merged
+
+    now = grouped(period, ("received", "resolved"))
+    before = grouped(period.previous(), ("received",))
+    year = grouped(period.year_before(), ("received",))
+    names = {code: label for code, label in labels.values()}
+    rows = [
+        Breakdown(
+            code,
+            names.get(code, str(_("Tidak diketahui"))),
+            dict(counts),
+            before.get(code, {}).get("received", 0),
+            year.get(code, {}).get("received", 0),
+        )
+        for code, counts in now.items()
+        if counts["received"] or counts["resolved"]
+    ]
+    rows.sort(key=lambda r: (-r.counts["received"], r.label))
+    return rows[:limit] if limit else rows
+
+
+def _bucket(day: date, by: str) -> date:
+    if by == "month":
+        return day.replace(day=1)
+    if by == "week":
+        return day - timedelta(days=day.weekday())  # Monday
+    return day
+
+
+def trend(scope: Scope, period: Period, *, by: str = "week") -> list[tuple[date, dict]]:
+    """Received and resolved per day, week (from Monday) or month of the period, every bucket
+    present (zero when nothing happened)."""
+    counts = _counts_only(scope, period, "day", model=AgencyDay)
+    buckets: dict = {}
+    day = period.first
+    while day <= period.last:
+        buckets.setdefault(_bucket(day, by), {"received": 0, "resolved": 0})
+        day += timedelta(days=1)
+    for day, values in counts.items():
+        target = buckets[_bucket(day, by)]
+        target["received"] += values["received"]
+        target["resolved"] += values["resolved"]
+    return sorted(buckets.items())
+
+
+def category_by_kelurahan(scope: Scope, period: Period, *, categories: int = 6, places: int = 12):
+    """The busiest categories × the busiest kelurahan: seasonal problems (floods, rubbish)."""
+    rows = scope.rows(period).values("category_id", "area_id").annotate(n=Sum("received"))
+    cells: dict = defaultdict(int)
+    per_category: dict = defaultdict(int)
+    per_area: dict = defaultdict(int)
+    for row in rows.order_by():
+        cells[(row["category_id"], row["area_id"])] += row["n"] or 0
+        per_category[row["category_id"]] += row["n"] or 0
+        per_area[row["area_id"]] += row["n"] or 0
+    top_c = sorted((c for c in per_category if per_category[c]), key=lambda c: -per_category[c])
+    top_a = sorted((a for a in per_area if a and per_area[a]), key=lambda a: -per_area[a])
+    top_c, top_a = top_c[:categories], top_a[:places]
+    category_names = dict(Category.objects.filter(pk__in=top_c).values_list("id", "name"))
+    areas = {a.id: a for a in Area.objects.filter(pk__in=top_a).defer("boundary")}
+    return {
+        "categories": [(c, category_names.get(c, "")) for c in top_c],
+        "rows": [(areas[a], [cells.get((c, a), 0) for c in top_c]) for a in top_a if a in areas],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Drill-down: the console list behind a number
+
+
+def list_url(region: Region, **filters) -> str:
+    """The console list with these filters (keys of console.search.Filters)."""
+    query = {k: v for k, v in filters.items() if v not in (None, "", False)}
+    base = reverse("console:complaints", kwargs={"region_slug": region.slug})
+    return f"{base}?{urlencode(query)}" if query else base
+
+
+DRILL_STATUSES = {
+    "received": None,
+    "resolved": f"{S.RESOLVED},{S.CLOSED}",
+    "open": ",".join(OPEN_STATUSES),
+    "closed": S.CLOSED,
+}
+
+
+def drill(region: Region, period: Period | None, measure: str, **filters) -> str:
+    """The list of complaints behind one number: submitted in the period, with the figure's
+    status (resolved, open...), for the same agency, category or place. The aggregates count
+    events on the day they happened; the list shows complaints by submission day."""
+    query = dict(filters)
+    if measure == "overdue":
+        query["overdue"] = "1"
+    elif DRILL_STATUSES.get(measure):
+        query["status"] = DRILL_STATUSES[measure]
+    if period is not None and measure not in ("open", "overdue"):
+        query.update(period.query())
+    return list_url(region, **query)

@@ -1,0 +1,158 @@
+"""Report pages: agency performance and trends in the console (every console role: leaders,
+auditors, operators and region admins see the region, agency roles their own agencies), the
+exports, the monthly report, and the public transparency page. Thin: numbers come from
+services.py, files from exports.py."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from laksana.agencies.models import Agency
+from laksana.agencies.services import Staff
+from laksana.common import clock
+from laksana.common.errors import ValidationFailed
+from laksana.console.access import console_view
+from laksana.regions.models import Region
+
+from . import exports, presenters, services
+from .periods import Period
+
+PERIOD_CHOICES = (
+    ("30d", _lazy("30 hari terakhir")),
+    ("7d", _lazy("7 hari terakhir")),
+    ("90d", _lazy("90 hari terakhir")),
+    ("365d", _lazy("1 tahun terakhir")),
+)
+
+
+def _period(request: HttpRequest, region: Region) -> Period:
+    today = clock.now().astimezone(region.tz).date()
+    return Period.from_query(request.GET, today=today)
+
+
+def _scope(request: HttpRequest, staff: Staff) -> tuple[services.Scope, list[Agency]]:
+    """The staff member's scope, narrowed to the agencies chosen in ?agency=CODE (repeatable)."""
+    scope = services.Scope.for_staff(staff)
+    agencies = Agency.objects.filter(region=staff.region)
+    if scope.agency_ids is not None:
+        agencies = agencies.filter(pk__in=scope.agency_ids)
+    codes = [c for value in request.GET.getlist("agency") for c in value.split(",") if c]
+    if codes:
+        chosen = list(agencies.filter(code__in=codes).values_list("pk", flat=True))
+        scope = scope.narrowed(chosen)
+    return scope, list(agencies)
+
+
+def _bad(request, staff, exc: ValidationFailed) -> HttpResponse:
+    context = {"region": staff.region, "staff": staff, "error": str(exc.detail)}
+    return render(request, "reports/error.html", context, status=400)
+
+
+@console_view()
+def performance(request: HttpRequest, staff: Staff) -> HttpResponse:
+    try:
+        period = _period(request, staff.region)
+    except ValidationFailed as exc:
+        return _bad(request, staff, exc)
+    scope, agencies = _scope(request, staff)
+    context = presenters.performance(scope, period)
+    context.update(
+        region=staff.region,
+        staff=staff,
+        agencies=agencies,
+        chosen=set(request.GET.getlist("agency")),
+        period_choices=PERIOD_CHOICES,
+        query=request.GET.urlencode(),
+    )
+    return render(request, "reports/performance.html", context)
+
+
+@console_view()
+def trends(request: HttpRequest, staff: Staff) -> HttpResponse:
+    try:
+        period = _period(request, staff.region)
+    except ValidationFailed as exc:
+        return _bad(request, staff, exc)
+    scope, agencies = _scope(request, staff)
+    by = request.GET.get("by") if request.GET.get("by") in ("day", "week", "month") else "week"
+    context = presenters.trends(scope, period, by=by)
+    context.update(
+        region=staff.region,
+        staff=staff,
+        agencies=agencies,
+        chosen=set(request.GET.getlist("agency")),
+        period_choices=PERIOD_CHOICES,
+        query=request.GET.urlencode(),
+    )
+    return render(request, "reports/trends.html", context)
+
+
+@console_view()
+def export(request: HttpRequest, staff: Staff, report: str, fmt: str) -> HttpResponse:
+    """A report (performance, trends) or the console list as CSV (streamed) or XLSX."""
+    if fmt not in ("csv", "xlsx") or report not in exports.REPORTS:
+        raise Http404(_("Tidak ditemukan."))
+    try:
+        if report == "daftar":
+            table = exports.complaint_list(staff, request.GET)
+        else:
+            period = _period(request, staff.region)
+            scope, _agencies = _scope(request, staff)
+            table = exports.REPORTS[report](scope, period)
+    except ValidationFailed as exc:
+        return _bad(request, staff, exc)
+    name = f"{report}-{staff.region.slug}-{clock.now().astimezone(staff.region.tz):%Y%m%d}"
+    return exports.respond(table, fmt, name)
+
+
+@console_view()
+def monthly(request: HttpRequest, staff: Staff) -> HttpResponse:
+    """The monthly report (?month=YYYY-MM&format=pdf|xlsx), as the command line writes it."""
+    fmt = request.GET.get("format", "pdf")
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404(_("Tidak ditemukan."))
+    try:
+        text = request.GET.get("month") or clock.now().astimezone(staff.region.tz).strftime("%Y-%m")
+        period = Period.month(text)
+    except ValueError:
+        return _bad(request, staff, ValidationFailed(_("Bulan tidak valid (TTTT-BB).")))
+    scope, _agencies = _scope(request, staff)
+    data = exports.monthly_for_scope(scope, period, fmt=fmt)
+    response = HttpResponse(data, content_type=exports.CONTENT_TYPES[fmt])
+    name = f"laporan-bulanan-{staff.region.slug}-{text}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Public
+
+
+def _public_region(region_slug: str) -> Region:
+    region = Region.objects.defer("boundary").filter(slug=region_slug).first()
+    if region is None:
+        raise Http404(_("Tidak ditemukan."))
+    return region
+
+
+def transparency(request: HttpRequest, region_slug: str) -> HttpResponse:
+    region = _public_region(region_slug)
+    try:
+        period = _period(request, region)
+    except ValidationFailed:
+        period = Period.last_days(clock.now().astimezone(region.tz).date(), 30)
+    context = presenters.transparency(region, period)
+    context.update(region=region, query=request.GET.urlencode())
+    return render(request, "reports/transparency.html", context)
+
+
+def transparency_csv(request: HttpRequest, region_slug: str) -> HttpResponse:
+    region = _public_region(region_slug)
+    try:
+        period = _period(request, region)
+    except ValidationFailed:
+        period = Period.last_days(clock.now().astimezone(region.tz).date(), 30)
+    table = exports.public_table(region, period)
+    name = f"transparansi-{region.slug}-{period.first:%Y%m%d}-{period.last:%Y%m%d}"
+    return exports.respond(table, "csv", name)
