@@ -1,3 +1,4 @@
+import os
 import sys
 import threading
 from pathlib import Path
@@ -122,6 +123,8 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             self.stdout.write("Chat channels: no stand-ins without DEBUG=1 (as in production).")
             return None
+        if "PUBLIC_URL" not in os.environ:  # the replies' tracking links: this demo's address
+            settings.PUBLIC_URL = base
 
         def received(provider: str, to: str, text: str) -> None:
             self.stdout.write(f"  [{provider} stand-in] to {to}: {chats.one_line(text)}")
