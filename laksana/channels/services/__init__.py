@@ -17,6 +17,7 @@ Replies are outbox rows (laksana/notify): durable, retried, sent once each.
 
 from .accounts import enabled_providers, forget_settings, origin_contacts, sender_hash, settings_for
 from .base import DRAFT_LIFETIME, Incoming, Reply
+from .conversation import offered_categories
 from .inbound import expire_drafts, joined_sms_id, receive, take_sms_part
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "expire_drafts",
     "forget_settings",
     "joined_sms_id",
+    "offered_categories",
     "origin_contacts",
     "receive",
     "sender_hash",

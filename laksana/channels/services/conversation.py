@@ -238,7 +238,7 @@ def _pick(answer: str, codes: list[str], *, prefix: str) -> str | None:
 # --- category
 
 
-def _categories(region: Region, description: str) -> list[Category]:
+def suggested_categories(region: Region, description: str) -> list[Category]:
     """The region's public categories, those sharing most words with the description first."""
     words = set(re.findall(r"[a-z]{3,}", description.lower()))
     categories = list(
@@ -258,9 +258,14 @@ def _categories(region: Region, description: str) -> list[Category]:
     return sorted(categories, key=lambda c: -score(c))
 
 
+def offered_categories(region: Region, description: str) -> list[Category]:
+    """The categories the conversation offers for this description, in the order shown."""
+    return suggested_categories(region, description)[:MAX_OPTIONS]
+
+
 def _category_question(conversation: Conversation) -> Reply:
     draft = conversation.draft
-    shown = _categories(conversation.region, draft.get("description", ""))[:MAX_OPTIONS]
+    shown = offered_categories(conversation.region, draft.get("description", ""))
     draft["category_choices"] = [c.code for c in shown]
     lines = [_("Pilih kategori laporan, balas dengan angka:")]
     lines += [f"{i}. {c.name}" for i, c in enumerate(shown, 1)]

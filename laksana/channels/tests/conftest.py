@@ -2,10 +2,9 @@ import pytest
 
 from laksana.channels import services
 from laksana.channels.models import ChannelSettings
+from laksana.channels.standins import ProviderStandIn
 from laksana.notify import delivery
 from laksana.notify.models import Notification
-
-from .fakes import ProviderStandIn
 
 BOT_TOKEN = "123456:TEST-bot-token_abc"
 

@@ -1,3 +1,4 @@
+import os
 import sys
 import threading
 from pathlib import Path
@@ -7,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from laksana.common.serving import serve_here
+from laksana.demo import chats
 from laksana.demo.services import ACCOUNTS, DEMO_PASSWORD, ensure_accounts, seed_history
 from laksana.dispatch.demo import seed as seed_field_work
 from laksana.live.simulate import run as simulate_activity
@@ -38,8 +40,16 @@ class Command(BaseCommand):
             action="store_true",
             help="Keep generating realistic activity while serving (for the live wall)",
         )
+        parser.add_argument(
+            "--chat-interval",
+            type=float,
+            default=40.0,
+            help="With --simulate: mean seconds between chat citizens' rounds (WhatsApp, Telegram)",
+        )
 
-    def handle(self, *args, no_serve=False, complaints=2200, simulate=False, **options):
+    def handle(
+        self, *args, no_serve=False, complaints=2200, simulate=False, chat_interval=40.0, **options
+    ):
         call_command("migrate", verbosity=0, interactive=False)
         call_command("createcachetable", verbosity=0)
         call_command("region", "load", str(DEMO_REGION), stdout=self.stdout)
@@ -80,6 +90,7 @@ class Command(BaseCommand):
             f"  Django admin         {base}/admin/"
         )
         if not no_serve:
+            stand_in = self.start_chat_stand_in(region, base)
             # One background worker in this process: deadline sweeps, and notifications (e-mail
             # is printed on this console in the demo).
             worker = Worker(worker_id="demo")
@@ -93,12 +104,48 @@ class Command(BaseCommand):
                     target=simulate_activity, args=(region, stop), daemon=True, name="simulate"
                 ).start()
                 self.stdout.write("Simulating live activity (new complaints every few seconds).")
+                if stand_in is not None:
+                    threading.Thread(
+                        target=chats.run,
+                        args=(region, local_base(host, port), stop),
+                        kwargs={"say": self.stdout.write, "mean_interval": chat_interval},
+                        daemon=True,
+                        name="chats",
+                    ).start()
+                    self.stdout.write(
+                        "Simulating chat citizens too (a WhatsApp or Telegram conversation "
+                        f"about every {chat_interval:g} s, through the webhooks)."
+                    )
             try:
                 # One process: the worker thread and the simulation publish on SQLite's
                 # in-process bus, which only streams served here hear.
                 serve_here(host=host, port=int(port))
             finally:
                 stop.set()
+
+    def start_chat_stand_in(self, region: Region, base: str):
+        """The providers' stand-in for WhatsApp and Telegram, and both channels switched on for
+        the demo region (DEBUG only: the settings are changed in this process alone)."""
+        if not settings.DEBUG:
+            self.stdout.write("Chat channels: no stand-ins without DEBUG=1 (as in production).")
+            return None
+        if "PUBLIC_URL" not in os.environ:  # the replies' tracking links: this demo's address
+            settings.PUBLIC_URL = base
+
+        def received(provider: str, to: str, text: str) -> None:
+            self.stdout.write(f"  [{provider} stand-in] to {to}: {chats.one_line(text)}")
+
+        stand_in = chats.start_stand_in(on_message=received)
+        chats.use_stand_in(stand_in)
+        chats.switch_on(region)
+        slug = region.slug
+        self.stdout.write(
+            f"Chat channels of {region.name} on, against a stand-in of the WhatsApp Cloud API "
+            f"and the Telegram Bot API at {stand_in.url} (demo only):\n"
+            f"  WhatsApp webhook     {base}/channels/{slug}/whatsapp/\n"
+            f"  Telegram webhook     {base}/channels/{slug}/telegram/"
+        )
+        return stand_in
 
     def adopt_story_region(self, code: str, *, complaints: int) -> Region:
         """Adopt a region of the story from Tangerang (idempotent) with the demo accounts and a
@@ -114,6 +161,13 @@ class Command(BaseCommand):
         ensure_accounts(region)
         seed_history(region, count=complaints)
         return region
+
+
+def local_base(host: str, port: str) -> str:
+    """Where this process reaches the site it serves."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def settings_host_port() -> tuple[str, str]:

@@ -1,11 +1,21 @@
-"""A stand-in of the providers' HTTP APIs, run as a real HTTP server on 127.0.0.1 in the test:
-it answers the documented calls (WhatsApp Cloud API /messages and media, Telegram sendMessage,
-getFile and file download, an SMS gateway's send) and records every call it got."""
+"""A stand-in of the providers' HTTP APIs, run as a real HTTP server on 127.0.0.1: it answers the
+documented calls (WhatsApp Cloud API /messages and media, Telegram sendMessage, getFile and file
+download, an SMS gateway's send) and records every call it got.
 
+The channels' tests run it against the webhooks, and `laksana demo` runs it so that the demo's
+WhatsApp and Telegram replies have somewhere to go (WHATSAPP_GRAPH_URL and TELEGRAM_API_URL are
+pointed at it in the demo process only, see laksana/demo/chats.py). Not for production: it
+accepts any phone number id and keeps every call in memory (the demo keeps the last few).
+"""
+
+import contextlib
 import io
+import itertools
 import json
 import re
 import threading
+from collections import deque
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,9 +28,35 @@ def jpeg() -> bytes:
     return out.getvalue()
 
 
+def sent_text(provider: str, body: dict | None) -> tuple[str, str]:
+    """(recipient, text) of a message-sending call's JSON body."""
+    body = body or {}
+    if provider == "telegram":
+        return str(body.get("chat_id", "")), str(body.get("text", ""))
+    if provider == "whatsapp":
+        if body.get("type") == "interactive":
+            return str(body.get("to", "")), str(
+                (body.get("interactive") or {}).get("body", {}).get("text", "")
+            )
+        return str(body.get("to", "")), str((body.get("text") or {}).get("body", ""))
+    return str(body.get("to", "")), str(body.get("text", ""))
+
+
 class ProviderStandIn:
-    def __init__(self, *, bot_token: str = "", access_token: str = ""):
-        self.calls: list[dict] = []
+    """`on_message(provider, recipient, text)` is called for every message sent to it (the demo
+    prints them); `keep` bounds the calls remembered (None: all, as the tests read them)."""
+
+    def __init__(
+        self,
+        *,
+        bot_token: str = "",
+        access_token: str = "",
+        on_message: Callable[[str, str, str], None] | None = None,
+        keep: int | None = None,
+    ):
+        self.calls: list[dict] | deque = [] if keep is None else deque(maxlen=keep)
+        self.on_message = on_message
+        self.numbers = itertools.count()  # ids of the messages sent through it
         self.photo = jpeg()
         self.bot_token, self.access_token = bot_token, access_token
         stand_in = self
@@ -63,12 +99,17 @@ class ProviderStandIn:
 
     def route(self, handler, call) -> None:
         path, method = call["path"], call["method"]
+        provider = self.provider_of(path)
+        if provider and self.on_message is not None:
+            # A printing problem must not fail the provider's answer.
+            with contextlib.suppress(Exception):
+                self.on_message(provider, *sent_text(provider, call["json"]))
         bearer = call["headers"].get("Authorization", "")
         # WhatsApp Cloud API (Graph), under /v21.0
         if m := re.fullmatch(r"/v21\.0/(\d+)/messages", path):
             if bearer != f"Bearer {self.access_token}":
                 return handler._answer(401, {"error": {"message": "Invalid OAuth access token"}})
-            n = len(self.sent("whatsapp"))
+            n = next(self.numbers)
             return handler._answer(
                 200, {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.OUT{n}"}]}
             )
@@ -90,7 +131,9 @@ class ProviderStandIn:
             if m.group(1) != self.bot_token:
                 return handler._answer(401, {"ok": False, "description": "Unauthorized"})
             if m.group(2) == "sendMessage":
-                return handler._answer(200, {"ok": True, "result": {"message_id": len(self.calls)}})
+                return handler._answer(
+                    200, {"ok": True, "result": {"message_id": next(self.numbers)}}
+                )
             if m.group(2) == "getFile":
                 file_id = call["query"]["file_id"][0]
                 return handler._answer(
@@ -104,17 +147,26 @@ class ProviderStandIn:
             return handler._answer(200, self.photo, "image/jpeg")
         # SMS gateway
         if path == "/sms/send" and method == "POST":
-            return handler._answer(200, {"id": f"sms-{len(self.calls)}", "status": "queued"})
+            return handler._answer(200, {"id": f"sms-{next(self.numbers)}", "status": "queued"})
         return handler._answer(404, {"error": "unknown"})
+
+    SENDING = {
+        "whatsapp": r"/v21\.0/\d+/messages",
+        "telegram": r"/bot[^/]+/sendMessage",
+        "sms": r"/sms/send",
+    }
+
+    @classmethod
+    def provider_of(cls, path: str) -> str | None:
+        """The provider whose message-sending call this path is (None: another call)."""
+        for provider, pattern in cls.SENDING.items():
+            if re.fullmatch(pattern, path):
+                return provider
+        return None
 
     def sent(self, provider: str) -> list[dict]:
         """The message-sending calls, in order."""
-        patterns = {
-            "whatsapp": r"/v21\.0/\d+/messages",
-            "telegram": r"/bot[^/]+/sendMessage",
-            "sms": r"/sms/send",
-        }
-        return [c for c in self.calls if re.fullmatch(patterns[provider], c["path"])]
+        return [c for c in list(self.calls) if self.provider_of(c["path"]) == provider]
 
     def close(self):
         self.server.shutdown()
