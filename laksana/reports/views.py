@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_safe
 
 from laksana.agencies.models import Agency
 from laksana.agencies.services import Staff
@@ -136,6 +137,7 @@ def _public_region(region_slug: str) -> Region:
     return region
 
 
+@require_safe
 def transparency(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = _public_region(region_slug)
     try:
@@ -147,6 +149,7 @@ def transparency(request: HttpRequest, region_slug: str) -> HttpResponse:
     return render(request, "reports/transparency.html", context)
 
 
+@require_safe
 def transparency_csv(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = _public_region(region_slug)
     try:
