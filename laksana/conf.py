@@ -138,7 +138,7 @@ SETTINGS: dict[str, Setting] = {
             "VAPID_PUBLIC_KEY",
             "",
             "Web Push: the VAPID public key (base64url, uncompressed point) browsers subscribe "
-            "with; empty to derive it from the private key (a mismatch stops the start).",
+            "with; empty to derive it from the private key (a mismatch is an error).",
         ),
         Setting(
             "VAPID_SUBJECT",
