@@ -10,7 +10,17 @@ from laksana.push.views import service_worker
 
 # Admin modules are registered here for Laksana's apps only (see settings: SimpleAdminConfig).
 for app in (
-    *("regions", "agencies", "accounts", "complaints", "sla", "notify", "mailin", "channels"),
+    *(
+        "regions",
+        "agencies",
+        "accounts",
+        "complaints",
+        "sla",
+        "notify",
+        "mailin",
+        "channels",
+        "push",
+    ),
 ):
     __import__(f"laksana.{app}.admin")
 

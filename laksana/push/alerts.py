@@ -59,7 +59,9 @@ def _officer(event: Event) -> list[int]:
 
     assignment_id = (event.data or {}).get("assignment")
     found = (
-        Assignment.objects.filter(pk=assignment_id, region_id=event.region_id)
+        Assignment.objects.filter(
+            pk=assignment_id, region_id=event.region_id, officer__user__is_active=True
+        )
         .values_list("officer__user_id", flat=True)
         .first()
     )

@@ -16,7 +16,7 @@ class PushSubscription(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
     )
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
-    endpoint = models.URLField(max_length=1000, unique=True)
+    endpoint = models.URLField(max_length=500, unique=True)  # fits the outbox recipient
     p256dh = models.CharField(max_length=200, help_text="The browser's ECDH public key (base64url)")
     auth = models.CharField(max_length=60, help_text="The browser's auth secret (base64url)")
     user_agent = models.CharField(max_length=200, blank=True)

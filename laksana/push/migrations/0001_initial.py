@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='PushSubscription',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('endpoint', models.URLField(max_length=1000, unique=True)),
+                ('endpoint', models.URLField(max_length=500, unique=True)),
                 ('p256dh', models.CharField(help_text="The browser's ECDH public key (base64url)", max_length=200)),
                 ('auth', models.CharField(help_text="The browser's auth secret (base64url)", max_length=60)),
                 ('user_agent', models.CharField(blank=True, max_length=200)),
