@@ -199,3 +199,16 @@ def test_a_key_is_generated_once_in_development(settings, tmp_path):
     assert first and (tmp_path / keys.KEY_FILE).stat().st_mode & 0o077 == 0
     keys._pair.cache_clear()
     assert keys.public_key() == first
+
+
+def test_delivery_checks_the_egress_rules_again(submit, operator, pupr, push_service, settings):
+    """An endpoint accepted once is checked again at each delivery, inside the connection: an
+    address no longer allowed is refused for good, and nothing reaches it."""
+    assert _subscribe(pupr.user, push_service.browser()).status_code == 201
+    _disposed(submit, operator)
+    (row,) = _pushes()
+    settings.WEBHOOK_ALLOWED_NETWORKS = ()
+    assert delivery.deliver(row.pk) == "failed"
+    row.refresh_from_db()
+    assert "Refused" in row.last_error
+    assert push_service.received == []
