@@ -128,6 +128,24 @@ SETTINGS: dict[str, Setting] = {
             "link-local and cloud-metadata addresses are refused unless listed here.",
         ),
         Setting(
+            "VAPID_PRIVATE_KEY",
+            "",
+            "Web Push (staff alerts on their phones): the VAPID private key, base64url of the raw "
+            "32-byte P-256 key (or VAPID_PRIVATE_KEY_FILE). Empty: generated once into "
+            "<LAKSANA_DATA_DIR>/vapid-private.txt when DEBUG=1 (the demo), else push is off.",
+        ),
+        Setting(
+            "VAPID_PUBLIC_KEY",
+            "",
+            "Web Push: the VAPID public key (base64url, uncompressed point) browsers subscribe "
+            "with; empty to derive it from the private key (a mismatch is an error).",
+        ),
+        Setting(
+            "VAPID_SUBJECT",
+            "mailto:laksana@localhost",
+            "Web Push: who push services contact about this sender (mailto: or https: URL).",
+        ),
+        Setting(
             "PUBLIC_URL",
             "http://127.0.0.1:8000",
             "The site's address as citizens reach it; chat replies (WhatsApp, Telegram, SMS) "
@@ -178,7 +196,7 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
-SECRET_FROM_FILE = {"SECRET_KEY", "EMAIL_HOST_PASSWORD"}
+SECRET_FROM_FILE = {"SECRET_KEY", "EMAIL_HOST_PASSWORD", "VAPID_PRIVATE_KEY"}
 
 
 def env(name: str) -> str:

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "laksana.channels",
     "laksana.dispatch",
     "laksana.live",
+    "laksana.push",
     "laksana.open311",
     "laksana.portal",
     "laksana.console",
@@ -219,7 +220,14 @@ NOTIFY_CHANNELS = {
     "whatsapp": "laksana.channels.transport.WhatsAppChannel",
     "telegram": "laksana.channels.transport.TelegramChannel",
     "sms": "laksana.channels.transport.SmsChannel",
+    "webpush": "laksana.push.transport.WebPushChannel",
 }
+# Web Push to staff phones (laksana/push): the VAPID key pair identifying this installation to
+# the browsers' push services. Empty private key: generated under DATA_DIR when DEBUG (the
+# demo), else staff alerts by push are off (laksana/push/keys.py).
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY").strip()
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY").strip()
+VAPID_SUBJECT = env("VAPID_SUBJECT").strip()
 # Chat channels (laksana/channels): where the providers' HTTP APIs are; tests point them at
 # stand-ins. Provider addresses follow the same egress rules as webhooks (notify/egress.py).
 PUBLIC_URL = env("PUBLIC_URL").rstrip("/")

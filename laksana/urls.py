@@ -6,16 +6,29 @@ from laksana.api import api
 from laksana.common.sitepages import favicon
 from laksana.complaints import media
 from laksana.portal.views import regions
+from laksana.push.views import service_worker
 
 # Admin modules are registered here for Laksana's apps only (see settings: SimpleAdminConfig).
 for app in (
-    *("regions", "agencies", "accounts", "complaints", "sla", "notify", "mailin", "channels"),
+    *(
+        "regions",
+        "agencies",
+        "accounts",
+        "complaints",
+        "sla",
+        "notify",
+        "mailin",
+        "channels",
+        "push",
+    ),
 ):
     __import__(f"laksana.{app}.admin")
 
 urlpatterns = [
     path("", regions, name="regions"),
     path("favicon.ico", favicon),
+    # The push service worker at the root, so that its scope may be the whole site.
+    path("push-sw.js", service_worker, name="push_worker"),
     path("api/v1/", api.urls),
     path("open311/v2/", include("laksana.open311.urls")),
     path("admin/", admin.site.urls),
@@ -37,6 +50,7 @@ urlpatterns = [
     path("<slug:region_slug>/console/", include("laksana.console.urls")),
     path("<slug:region_slug>/transparansi/", include("laksana.reports.public_urls")),
     path("<slug:region_slug>/live/", include("laksana.live.urls")),
+    path("<slug:region_slug>/push/", include("laksana.push.urls")),
     path("<slug:region_slug>/field/", include("laksana.dispatch.urls")),
     path("<slug:region_slug>/", include("laksana.portal.urls")),
 ]

@@ -77,6 +77,16 @@ def render(notification: Notification) -> Message:
             data=payload,
             region_id=notification.region_id,
         )
+    if payload.get("kind") == "push":
+        # A staff alert on their phone (laksana/push): already worded when it was written.
+        return Message(
+            key=str(notification.key),
+            recipient=notification.recipient,
+            subject=payload.get("title", ""),
+            body=payload.get("body", ""),
+            data=payload,
+            region_id=notification.region_id,
+        )
     if notification.channel == "webhook":
         return Message(
             key=str(notification.key),
