@@ -341,3 +341,25 @@ def test_the_new_regions_admin_follows_a_checklist_that_keeps_progress(luwu_timu
     assert "1 dari 7 langkah selesai" in client.get(url).content.decode()
     client.force_login(person("op-ltm", luwu_timur, Role.OPERATOR))
     assert client.get(url).status_code == 403
+
+
+def test_each_kecamatan_centroid_of_the_three_demo_regions_locates_inside_that_kecamatan(
+    tangerang,
+):
+    regions = [
+        tangerang,
+        adopt(code="73.24", template="kota-tangerang", kelurahan_boundaries=LUWU_TIMUR).region,
+        adopt(code="19.03", template="kota-tangerang", kelurahan_boundaries=BANGKA_SELATAN).region,
+    ]
+    checked, wrong = 0, []
+    for region in regions:
+        for kecamatan in Area.objects.filter(region=region, level="kecamatan"):
+            polygon = shape(kecamatan.boundary)
+            point = polygon.centroid
+            if not polygon.contains(point):  # a crescent's centroid lies outside it
+                point = polygon.representative_point()
+            found = locate(region, lat=point.y, lng=point.x)
+            checked += 1
+            if found is None or found.parent_id != kecamatan.pk:
+                wrong.append(f"{region.slug} {kecamatan.name}: {found and found.parent.name}")
+    assert checked == 13 + 11 + 8 and wrong == []
