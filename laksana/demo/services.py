@@ -75,6 +75,23 @@ def ensure_accounts(region: Region) -> list[DemoAccount]:
     return ACCOUNTS
 
 
+PLATFORM_USERNAME = "platform"
+
+
+def ensure_platform_account() -> User:
+    """The demo's platform administrator (a superuser, above regions): adopts regions from the
+    admin's form. Password `laksana-demo`, like every demo account; demo only."""
+    user, created = User.objects.get_or_create(
+        username=PLATFORM_USERNAME,
+        defaults={"first_name": "Admin", "last_name": "Platform", "email": "platform@example.id"},
+    )
+    if created or not user.is_superuser:
+        user.is_staff = user.is_superuser = True
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
 def _texts() -> dict:
     return json.loads(TEXTS.read_text(encoding="utf-8"))
 

@@ -26,3 +26,5 @@ def test_demo_command_creates_a_data_dir_that_does_not_exist_yet(tmp_path):
     assert "Traceback" not in output and "No directory at" not in output, output
     assert (data_dir / "laksana.sqlite3").stat().st_size > 0
     assert "3 new complaints" in result.stdout
+    # The platform administrator who adopts regions from the admin's form is there to sign in.
+    assert "platform administrator: adopts a kabupaten/kota" in result.stdout

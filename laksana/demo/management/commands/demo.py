@@ -9,7 +9,14 @@ from django.core.management.base import BaseCommand
 
 from laksana.common.serving import serve_here
 from laksana.demo import chats
-from laksana.demo.services import ACCOUNTS, DEMO_PASSWORD, ensure_accounts, seed_history
+from laksana.demo.services import (
+    ACCOUNTS,
+    DEMO_PASSWORD,
+    PLATFORM_USERNAME,
+    ensure_accounts,
+    ensure_platform_account,
+    seed_history,
+)
 from laksana.dispatch.demo import seed as seed_field_work
 from laksana.live.simulate import run as simulate_activity
 from laksana.regions.models import Region
@@ -76,6 +83,11 @@ class Command(BaseCommand):
         for a in ACCOUNTS:
             where = f" ({a.agency})" if a.agency else ""
             self.stdout.write(f"  {a.username:<12} {a.role}{where}")
+        ensure_platform_account()
+        self.stdout.write(
+            f"  {PLATFORM_USERNAME:<12} platform administrator: adopts a kabupaten/kota at "
+            f"{base}/admin/regions/region/adopt/"
+        )
         slug = region.slug
         self.stdout.write(
             f"\nLaksana demo is served at {base}/\n"
