@@ -26,6 +26,7 @@ from laksana.lapor.models import LaporImport, LaporRow
 from laksana.mailin.models import InboundMail, Mailbox
 from laksana.notify.models import WebhookEndpoint
 from laksana.open311.keys import create_key
+from laksana.push.models import PushSubscription
 from laksana.regions.models import Area, Region
 from laksana.sla.models import CategoryPolicy, DayOverride, RegionPolicy
 from laksana.testing.personas import staff
@@ -261,6 +262,14 @@ def _channels(w: World) -> None:
         tracking_id=w.secret("lapor")[:40],
         data={"text": w.secret("laportext"), "kecamatan": "X", "kelurahan": "Y"},
         state=LaporRow.State.REVIEW,
+    )
+    PushSubscription.objects.create(
+        user=w.people["liaison"].user,
+        region=region,
+        endpoint=f"https://push.example.id/{w.secret('pushendpoint')}",
+        p256dh=w.secret("pushkey"),
+        auth=w.secret("pushauth"),
+        created=timezone.now(),
     )
     w.lapor_import_ids.append(batch.pk)
     w.lapor_row_ids.append(row.pk)
