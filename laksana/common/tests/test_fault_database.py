@@ -16,6 +16,7 @@ The figures (sent, stored, lost, duplicated, client errors, recovery time) are p
 `-s` to see them. A web worker killed outright is test_fault_processes.py.
 """
 
+import contextlib
 import glob
 import os
 import pwd
@@ -57,6 +58,23 @@ class Fault:
     at: float  # monotonic, as it began
     back: float  # monotonic, once the database took connections again
     detail: object  # backends terminated, or seconds the restart took
+
+
+@pytest.fixture(autouse=True, scope="module")
+def connections_renewed_after_the_faults():
+    """The faults end every session on the test database, this process's own included (the
+    terminating call runs on the load's thread): close the dead ones, so the tests that run next
+    on this worker connect afresh instead of failing at their setup."""
+    yield
+    from django.db import connections
+
+    from laksana.live import bus, pool
+
+    for alias in connections:
+        with contextlib.suppress(Exception):  # already dead: closing it is all that was wanted
+            connections[alias].close()
+    bus.stop_listener()
+    pool.close_connections()
 
 
 def _terminate_every_backend() -> int:
