@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "laksana.lapor",
     "laksana.mailin",
     "laksana.reports",
+    "laksana.routing",
     "laksana.bench",
     "laksana.demo",
 ]

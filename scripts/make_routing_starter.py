@@ -421,12 +421,14 @@ def _typo(text: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def variants(code: str, reports: list[str], rng: random.Random) -> list[str]:
-    rows: list[str] = []
+def variants(code: str, reports: list[str], rng: random.Random) -> list[tuple[int, str]]:
+    """(stem number, text): the stem is the hand-written report the row was made from."""
+    rows: list[tuple[int, str]] = []
     seen: set[str] = set()
     i = 0
     while len(rows) < PER_CATEGORY:
-        base = reports[i % len(reports)]
+        stem = i % len(reports)
+        base = reports[stem]
         i += 1
         place = rng.choice(PLACES)
         text = f"{rng.choice(OPENERS)}{base}{' ' + place if place else ''}.{rng.choice(CLOSERS)}"
@@ -440,7 +442,7 @@ def variants(code: str, reports: list[str], rng: random.Random) -> list[str]:
         text = " ".join(text.split())
         if text not in seen:
             seen.add(text)
-            rows.append(text)
+            rows.append((stem, text))
     return rows
 
 
@@ -449,10 +451,10 @@ def main() -> None:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["text", "category", "agency_function"])
+        w.writerow(["text", "category", "agency_function", "stem"])
         for code, (function, reports) in CORPUS.items():
-            for text in variants(code, reports, rng):
-                w.writerow([text, code, function])
+            for stem, text in variants(code, reports, rng):
+                w.writerow([text, code, function, f"{code}-{stem}"])
 
 
 if __name__ == "__main__":
