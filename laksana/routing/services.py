@@ -385,3 +385,36 @@ def retrain_all() -> dict[str, int]:
     for region in Region.objects.filter(categories__isnull=False).distinct().order_by("pk"):
         done[region.slug] = len(train(region))
     return done
+
+
+def safe_suggest_for(complaint: Complaint) -> Suggestion | None:
+    """suggest_for, but a broken or missing model never breaks the page that asks: the rules
+    (category default agency, area rules) are the fallback."""
+    import logging
+
+    try:
+        return suggest_for(complaint)
+    except Exception:  # noqa: BLE001 - a suggestion is optional; log and go on without it
+        logging.getLogger(__name__).exception("routing suggestion failed for %s", complaint.pk)
+        return None
+
+
+def for_form(complaint: Complaint) -> dict | None:
+    """What the verification form shows: the top category and agency, whether each is confident
+    enough to be pre-selected, its percentage and the words that drove it."""
+    s = safe_suggest_for(complaint)
+    if s is None:
+        return None
+
+    def view(g: Guess | None) -> dict | None:
+        if g is None:
+            return None
+        return {
+            "code": g.code,
+            "name": g.name,
+            "percent": round(g.confidence * 100),
+            "words": ", ".join(g.words),
+            "confident": g.confidence >= CONFIDENT,
+        }
+
+    return {"category": view(s.category), "agency": view(s.agency), "version": s.version}
