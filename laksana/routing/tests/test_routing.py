@@ -239,3 +239,24 @@ def test_console_escapes_the_words_of_the_suggestion(client, tangerang, submit, 
     html = client.get(url(tangerang.slug, "laporan", c.number)).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "<b>gelap</b>" not in html
+
+
+def test_bulk_accepts_suggestions_above_the_threshold_only(client, tangerang, submit, operator):
+    from laksana.complaints.models import Complaint
+
+    trained(tangerang)
+    sure, _t = submit(category_code="LAINNYA", description="lampu pju mati jalan gelap gulita")
+    sure = lifecycle.verify(staff=operator, complaint=sure)
+    vague, _t = submit(category_code="LAINNYA", description="tolong pak")
+    vague = lifecycle.verify(staff=operator, complaint=vague)
+    client.force_login(operator.user)
+    response = client.post(
+        url(tangerang.slug, "massal"),
+        {"numbers": [sure.number, vague.number], "mode": "suggest", "min_confidence": "50"},
+    )
+    assert response.status_code == 200
+    sure = Complaint.objects.get(pk=sure.pk)
+    vague = Complaint.objects.get(pk=vague.pk)
+    assert sure.status == "dispatched" and sure.agency.code == "PERKIMTAN"
+    assert vague.status == "verified" and vague.agency_id is None
+    assert "di bawah 50%" in response.content.decode()
