@@ -37,6 +37,15 @@ WORDS = 3
 # Below this confidence the console keeps the rules' choice (category default agency, area rules).
 CONFIDENT = 0.5
 
+# Never shown as the reason of a suggestion (still used as features).
+_STOPWORDS = (
+    "di ke dari dan yang yg ada ad ini itu sudah sdh udah dengan dgn untuk utk pak bu bpk min "
+    "tolong tlg mohon dong sangat sekali bgt banget juga lagi sama tidak gk ga gak tdk belum "
+    "blm saya sy kami kmi kita warga wrg nya se rt rw jl atau karena krn sampai sampe oleh pada "
+    "akan bisa masih terus lama hari hr depan dekat dkt deket sebelah samping belakang"
+)
+STOPWORDS = frozenset(_STOPWORDS.split())
+
 # Complaints whose classification an operator has confirmed.
 _VERIFIED_GONE = (Status.SUBMITTED, Status.REJECTED, Status.DUPLICATE)
 
@@ -192,39 +201,59 @@ def _vectorizer():
     )
 
 
+def _linear():
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(
+        C=10.0, class_weight="balanced", max_iter=500, tol=1e-3, random_state=RANDOM_STATE
+    )
+
+
 class Classifier:
     """A fitted vectorizer, a linear model (for the reasons) and the probabilities (calibrated
     when every class has enough rows)."""
 
-    def __init__(self, texts: list[str], labels: list[str], *, calibrate: bool = True):
+    def __init__(
+        self,
+        texts: list[str],
+        labels: list[str],
+        *,
+        calibrate: bool = True,
+        groups: list[str] | None = None,
+    ):
         from sklearn.calibration import CalibratedClassifierCV
-        from sklearn.linear_model import LogisticRegression
 
         self.vectorizer = _vectorizer()
         X = self.vectorizer.fit_transform(texts)
-        self.linear = LogisticRegression(
-            C=10.0, class_weight="balanced", max_iter=500, tol=1e-3, random_state=RANDOM_STATE
-        )
-        self.linear.fit(X, labels)
-        self.classes = [str(c) for c in self.linear.classes_]
         counts = Counter(labels)
+        self.classes = sorted(counts)
+        y = np.array([self.classes.index(label) for label in labels])
         self.calibrated = None
-        if calibrate and len(counts) > 1 and min(counts.values()) >= 2 * CALIBRATION_FOLDS:
+        if calibrate and len(counts) > 1 and min(counts.values()) >= CALIBRATION_FOLDS:
+            from sklearn.model_selection import StratifiedGroupKFold
+
+            # Rows made from one hand-written report stay in one fold, or the out-of-fold
+            # logits would be as sure as the training ones and T far too small.
+            folds = StratifiedGroupKFold(n_splits=CALIBRATION_FOLDS)
+            groups = groups or [str(i) for i in range(len(labels))]
+            splits = list(folds.split(np.zeros(len(y)), y, groups))
+            # Sigmoid calibration on out-of-fold scores (folds keep the starter corpus's rows of
+            # one hand-written report together), then one model on all rows (ensemble=False):
+            # confidences are those of wording the model has not seen, and asking costs one model.
             self.calibrated = CalibratedClassifierCV(
-                LogisticRegression(
-                    C=10.0,
-                    class_weight="balanced",
-                    max_iter=500,
-                    tol=1e-3,
-                    random_state=RANDOM_STATE,
-                ),
-                method="sigmoid",
-                cv=CALIBRATION_FOLDS,
+                _linear(), method="sigmoid", cv=splits, ensemble=False
             )
-            self.calibrated.fit(X, labels)
+            self.calibrated.fit(X, y)
+            self.linear = self.calibrated.calibrated_classifiers_[0].estimator
+        else:
+            self.linear = _linear().fit(X, y)
         names = self.vectorizer.get_feature_names_out()
         self.word_features = np.array([n.startswith("word__") for n in names])
         self.feature_names = np.array([n.split("__", 1)[1] for n in names], dtype=object)
+        # Words too common to explain anything are still features, never a reason shown.
+        self.stopword_features = np.array(
+            [bool(set(n.split()) & STOPWORDS) for n in self.feature_names]
+        )
 
     def proba(self, X) -> np.ndarray:
         model = self.calibrated if self.calibrated is not None else self.linear
@@ -240,7 +269,7 @@ class Classifier:
         x = x.tocsr()
         idx = x.indices
         contributions = x.data * row[idx]
-        keep = (contributions > 0) & self.word_features[idx]
+        keep = (contributions > 0) & self.word_features[idx] & ~self.stopword_features[idx]
         order = np.argsort(-contributions[keep], kind="stable")
         words: list[str] = []
         for j in idx[keep][order]:
@@ -260,11 +289,15 @@ class Classifier:
 
 
 def _fit(rows: list[Row], target: str, *, calibrate: bool = True) -> Classifier | None:
-    labelled = [(r.text, getattr(r, target)) for r in rows if getattr(r, target)]
-    if len({label for _t, label in labelled}) < 2:
+    labelled = [r for r in rows if getattr(r, target)]
+    if len({getattr(r, target) for r in labelled}) < 2:
         return None
-    texts, labels = zip(*labelled, strict=True)
-    return Classifier(list(texts), list(labels), calibrate=calibrate)
+    return Classifier(
+        [r.text for r in labelled],
+        [getattr(r, target) for r in labelled],
+        calibrate=calibrate,
+        groups=[r.group or f"row-{i}" for i, r in enumerate(labelled)],
+    )
 
 
 def train(region: Region, *, rows: list[Row] | None = None) -> dict[str, RoutingModel]:
