@@ -260,3 +260,16 @@ def test_bulk_accepts_suggestions_above_the_threshold_only(client, tangerang, su
     assert sure.status == "dispatched" and sure.agency.code == "PERKIMTAN"
     assert vague.status == "verified" and vague.agency_id is None
     assert "di bawah 50%" in response.content.decode()
+
+
+def test_an_adopted_region_gets_suggestions_in_its_own_agencies_on_day_one(tangerang):
+    from laksana.regions.models import Region
+
+    out = io.StringIO()
+    call_command("region", "adopt", "--code", "73.24", stdout=out)
+    assert "routing suggestions: 2 model(s) trained" in out.getvalue()
+    region = Region.objects.get(code="73.24")
+    s = services.suggest(region, "sampah numpuk di kali gk diangkut")
+    assert s is not None and s.category.code == "SAMPAH"
+    own = set(Agency.objects.filter(region=region).values_list("code", flat=True))
+    assert {g.code for g in s.agencies} <= own
