@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "laksana.lapor",
     "laksana.mailin",
     "laksana.reports",
+    "laksana.routing",
     "laksana.bench",
     "laksana.demo",
 ]

@@ -127,6 +127,21 @@ class ComplaintPage(Out):
     next_cursor: str | None
 
 
+class GuessOut(Out):
+    code: str
+    name: str
+    confidence: float = Field(description="Calibrated probability, 0-1")
+    words: list[str] = Field(description="The words of the report that drove the suggestion most")
+
+
+class SuggestionOut(Out):
+    version: int = Field(description="Version of the region's routing model")
+    category: GuessOut | None
+    agency: GuessOut | None
+    categories: list[GuessOut] = Field(description="Top 3 categories")
+    agencies: list[GuessOut] = Field(description="Top 3 agencies")
+
+
 class ComplaintStaff(ComplaintRow):
     description: str
     address: str
@@ -147,6 +162,11 @@ class ComplaintStaff(ComplaintRow):
     )
     photos: list[PhotoOut]
     timeline: list[EventStaff]
+    suggestion: SuggestionOut | None = Field(
+        None,
+        description="The routing model's category and agency for the citizen's words (detail "
+        "only; null when the region has no model yet)",
+    )
 
 
 class VersionIn(Schema):

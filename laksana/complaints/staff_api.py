@@ -85,7 +85,11 @@ def complaint_detail(request, slug: str, number: str, include: Query[str] = ""):
     details = None
     if "contact" in include.split(","):
         details = contact.reveal(staff=staff, complaint=complaint, via=contact.Via.API)
-    return staff_view(staff, complaint, contact=details)
+    from laksana.routing.services import as_dict, safe_suggest_for
+
+    view = staff_view(staff, complaint, contact=details)
+    view["suggestion"] = as_dict(safe_suggest_for(complaint))
+    return view
 
 
 def _act(request, slug: str, number: str, action, **kwargs) -> dict:

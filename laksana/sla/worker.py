@@ -70,6 +70,8 @@ PERIODIC = (
     Periodic("channels.expire", timedelta(minutes=5), "laksana.channels.tasks.expire"),
     # The reports' daily aggregates (laksana/reports/rollup.py): recent events every 5 minutes.
     Periodic("reports.rollup", timedelta(minutes=5), "laksana.reports.tasks.rollup"),
+    # The routing models learn from the week's handled complaints (laksana/routing, issue 19).
+    Periodic("routing.retrain", timedelta(days=7), "laksana.routing.tasks.retrain"),
 )
 
 

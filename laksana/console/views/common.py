@@ -116,6 +116,22 @@ def complaint_context(staff: Staff, complaint: Complaint, *, contact: dict | Non
         )
         context["suggested"] = suggest_agency(complaint.category, complaint.area)
     if "verify" in can:
+        from laksana.routing.services import for_form
+
+        routing = for_form(complaint)
+        context["routing"] = routing
+        # The model's category and agency are pre-selected only when it is confident; otherwise
+        # the form keeps the citizen's category and the rules' agency (suggest_agency).
+        context["selected_category"] = (
+            routing["category"]["code"]
+            if routing and routing["category"] and routing["category"]["confident"]
+            else complaint.category.code
+        )
+        context["selected_agency"] = (
+            routing["agency"]["code"]
+            if routing and routing["agency"] and routing["agency"]["confident"]
+            else ""
+        )
         context["categories"] = list(
             Category.objects.filter(region=region, is_active=True).only("code", "name")
         )

@@ -33,17 +33,53 @@ def bulk(request: HttpRequest, staff: Staff) -> HttpResponse:
     if not numbers or (mode == "assign" and not agency_code):
         messages.error(request, _("Pilih laporan dan (untuk penugasan) OPD tujuannya."))
         return redirect(back)
+    threshold = _percent(request.POST.get("min_confidence"))
     done, failed = [], []
     for number in numbers:
         try:
             complaint = services.get_for_staff(staff, number)
-            services.dispose(staff=staff, complaint=complaint, agency_code=agency_code)
+            if mode == "suggest":
+                reason = _accept_suggestion(staff, complaint, threshold)
+                if reason:
+                    failed.append((number, reason))
+                    continue
+            else:
+                services.dispose(staff=staff, complaint=complaint, agency_code=agency_code)
             done.append(number)
         except DomainError as exc:
             failed.append((number, str(exc.detail)))
     context = {"region": staff.region, "staff": staff, "done": done, "failed": failed, "back": back}
     status = 200 if done or not failed else 409
     return render(request, "console/bulk_result.html", context, status=status)
+
+
+def _percent(value: str | None, default: int = 80) -> float:
+    try:
+        percent = int(value or default)
+    except ValueError:
+        percent = default
+    return min(max(percent, 1), 100) / 100
+
+
+def _accept_suggestion(staff: Staff, complaint, threshold: float) -> str:
+    """ "Terima saran di atas X%": verify a new complaint with the model's category and dispose it
+    to the model's agency, each only when the model is at least that confident. Returns why it
+    was left alone, or "" when done."""
+    from laksana.complaints.models import Status
+    from laksana.routing.services import safe_suggest_for
+
+    s = safe_suggest_for(complaint)
+    if s is None or s.agency is None or s.agency.confidence < threshold:
+        return _("Saran OPD di bawah %(percent)d%%; diputuskan operator.") % {
+            "percent": round(threshold * 100)
+        }
+    if complaint.status == Status.SUBMITTED:
+        category = s.category.code if s.category and s.category.confidence >= threshold else None
+        complaint = services.verify(staff=staff, complaint=complaint, category_code=category)
+    services.dispose(
+        staff=staff, complaint=complaint, agency_code=s.agency.code, version=complaint.version
+    )
+    return ""
 
 
 @console_view()

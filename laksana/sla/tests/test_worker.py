@@ -26,6 +26,7 @@ def test_each_periodic_run_is_enqueued_once_however_many_workers_ask():
             "mailin.poll",
             "channels.expire",
             "reports.rollup",
+            "routing.retrain",
         ]
         assert schedule_periodic(NOW) == []  # a second worker, same moment
         assert schedule_periodic(NOW + timedelta(seconds=30)) == []

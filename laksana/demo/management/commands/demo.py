@@ -1,6 +1,7 @@
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -77,6 +78,13 @@ class Command(BaseCommand):
 
         counted = catch_up(region, limit=10**9)  # the reports' aggregates of the new history
         self.stdout.write(f"  reports: {counted.days} day(s) of aggregates rebuilt")
+        from laksana.routing.services import train
+
+        started = time.monotonic()
+        trained = train(region)  # the operator's suggestions: starter corpus + demo history
+        self.stdout.write(
+            f"  routing: {len(trained)} model(s) trained in {time.monotonic() - started:.1f} s"
+        )
         host, port = settings_host_port()
         base = f"http://{host}:{port}"
         self.stdout.write("\nDemo accounts (demo only!), all with password " + DEMO_PASSWORD + ":")
@@ -172,6 +180,9 @@ class Command(BaseCommand):
         ).region
         ensure_accounts(region)
         seed_history(region, count=complaints)
+        from laksana.routing.services import train
+
+        train(region)  # suggestions from day one: the starter corpus in its own agencies
         return region
 
 

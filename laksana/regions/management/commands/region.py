@@ -145,6 +145,14 @@ class Command(BaseCommand):
             raise CommandError(str(getattr(error, "detail", error))) from None
         for line in result.report():
             self.stdout.write(line)
+        if not dry_run:
+            from laksana.routing.models import RoutingModel
+            from laksana.routing.services import train
+
+            # Day one: the starter corpus mapped to the new region's agencies (issue 19).
+            if not RoutingModel.objects.filter(region=result.region).exists():
+                trained = train(result.region)
+                self.stdout.write(f"  routing suggestions: {len(trained)} model(s) trained")
         self.stdout.write(f"  ({time.monotonic() - started:.1f} s)")
 
 

@@ -1,0 +1,63 @@
+import json
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from laksana.regions.models import Region
+
+
+class Command(BaseCommand):
+    help = (
+        "Routing suggestions (issue 19). `routing train --region SLUG` trains a new version of "
+        "the region's category and agency models; `routing evaluate --region SLUG [--file CSV] "
+        "[--json]` prints cross-validated and time-split accuracy (or on a labelled CSV with "
+        "columns text, agency and optionally category)."
+    )
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        train = sub.add_parser("train", help="Train the region's models (a new version)")
+        train.add_argument("--region", help="Region slug (default: every region)")
+        evaluate = sub.add_parser("evaluate", help="Accuracy: cross-validated, time-split, file")
+        evaluate.add_argument("--region", required=True)
+        evaluate.add_argument("--file", type=Path, help="labelled CSV: text, agency[, category]")
+        evaluate.add_argument("--json", action="store_true", help="machine-readable output")
+
+    def _region(self, slug):
+        region = Region.objects.defer("boundary").filter(slug=slug).first()
+        if region is None:
+            raise CommandError(f"{slug}: no such region")
+        return region
+
+    def handle(self, *args, action, **options):
+        from laksana.routing import evaluation, services
+
+        if action == "train":
+            regions = (
+                [self._region(options["region"])]
+                if options.get("region")
+                else list(Region.objects.defer("boundary").order_by("pk"))
+            )
+            for region in regions:
+                started = time.perf_counter()
+                stored = services.train(region)
+                seconds = time.perf_counter() - started
+                for target, m in stored.items():
+                    self.stdout.write(
+                        f"{region.slug} {target}: version {m.version}, {m.samples} rows "
+                        f"({m.history_samples} complaints, {m.starter_samples} starter), "
+                        f"{m.classes} classes, calibrated={m.metrics.get('calibrated')}"
+                    )
+                if not stored:
+                    self.stdout.write(f"{region.slug}: nothing to learn from (no categories)")
+                self.stdout.write(f"{region.slug}: trained in {seconds:.1f} s")
+            return
+        region = self._region(options["region"])
+        if options.get("file") and not options["file"].exists():
+            raise CommandError(f"{options['file']}: no such file")
+        report = evaluation.evaluate(region, file=options.get("file"))
+        if options["json"]:
+            self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
+        else:
+            self.stdout.write(evaluation.table(report))

@@ -1,0 +1,453 @@
+"""Routing from the citizen's words (issue 19): suggest a complaint's category and agency.
+
+One model per region and target (category, agency): TF-IDF of character n-grams (char_wb 2-5,
+robust to "jln", "gk", typos) and word n-grams (1-2) into a logistic regression with balanced class
+weights, its probabilities calibrated (sigmoid, 3 folds) when every class has enough rows. Trained
+on the region's handled complaints plus the starter corpus (data/routing/starter.csv) mapped to the
+region's own agencies. Deterministic: fixed random_state, no shuffling, rows in a stable order.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import joblib
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from laksana.agencies.models import Agency, Category
+from laksana.complaints.models import ClosingReason, Complaint, Event, Status
+from laksana.regions.models import Region
+
+from .models import RoutingModel
+
+STARTER = Path(settings.BASE_DIR) / "data" / "routing" / "starter.csv"
+RANDOM_STATE = 19
+CALIBRATION_FOLDS = 3
+TOP = 3
+WORDS = 3
+# Below this confidence the console keeps the rules' choice (category default agency, area rules).
+CONFIDENT = 0.5
+
+# Never shown as the reason of a suggestion (still used as features).
+_STOPWORDS = (
+    "di ke dari dan yang yg ada ad ini itu sudah sdh udah dengan dgn untuk utk pak bu bpk min "
+    "tolong tlg mohon dong sangat sekali bgt banget juga lagi sama tidak gk ga gak tdk belum "
+    "blm saya sy kami kmi kita warga wrg nya se rt rw jl atau karena krn sampai sampe oleh pada "
+    "akan bisa masih terus lama hari hr depan dekat dkt deket sebelah samping belakang"
+)
+STOPWORDS = frozenset(_STOPWORDS.split())
+
+# Complaints whose classification an operator has confirmed.
+_VERIFIED_GONE = (Status.SUBMITTED, Status.REJECTED, Status.DUPLICATE)
+
+
+@dataclass
+class Row:
+    text: str
+    category: str | None
+    agency: str | None
+    at: datetime | None = None  # None: starter corpus
+    source: str = "starter"
+    group: str = ""  # rows of one group are never split between training and test
+
+
+@dataclass
+class Guess:
+    code: str
+    name: str
+    confidence: float
+    words: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Suggestion:
+    categories: list[Guess]
+    agencies: list[Guess]
+    version: int
+
+    @property
+    def category(self) -> Guess | None:
+        return self.categories[0] if self.categories else None
+
+    @property
+    def agency(self) -> Guess | None:
+        return self.agencies[0] if self.agencies else None
+
+
+def complaint_text(title: str = "", description: str = "", address: str = "") -> str:
+    return " \n".join(part for part in (title or "", description or "", address or "") if part)
+
+
+# --- training data ------------------------------------------------------------------------------
+
+
+def starter_rows(region: Region, path: Path = STARTER) -> list[Row]:
+    """The starter corpus in the region's own codes: a row's category if the region has it; its
+    agency the category's default agency in this region (adoption sets it to the agency of the
+    same function), else the region's agency with the row's function."""
+    categories = {
+        c.code: c
+        for c in Category.objects.filter(region=region, is_active=True).select_related(
+            "default_agency"
+        )
+    }
+    by_function: dict[str, str] = {}
+    for code, functions in (
+        Agency.objects.filter(region=region, is_active=True)
+        .order_by("code")
+        .values_list("code", "functions")
+    ):
+        for f in functions.split():
+            by_function.setdefault(f, code)
+    rows = []
+    with path.open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            category = categories.get(r["category"])
+            agency = None
+            default = category.default_agency if category is not None else None
+            if default is not None and default.is_active:
+                agency = default.code
+            if agency is None:
+                agency = by_function.get(r.get("agency_function", ""))
+            if category is None and agency is None:
+                continue
+            rows.append(
+                Row(
+                    r["text"],
+                    category.code if category else None,
+                    agency,
+                    group=r.get("stem") or "",
+                )
+            )
+    return rows
+
+
+def history_rows(region: Region) -> list[Row]:
+    """The region's complaints as labels: the category an operator confirmed, and the agency that
+    finally accepted it. A complaint never teaches the agency it was returned from ("bukan
+    wewenang"), nor any agency when it was closed as not the region's authority."""
+    returned: dict[int, set[int]] = {}
+    for complaint_id, agency_id in Event.objects.filter(
+        region=region, type=Event.Type.RETURNED, agency__isnull=False
+    ).values_list("complaint_id", "agency_id"):
+        returned.setdefault(complaint_id, set()).add(agency_id)
+    rows = []
+    qs = (
+        Complaint.objects.filter(region=region, verified_at__isnull=False)
+        .exclude(status__in=_VERIFIED_GONE)
+        .select_related("category", "agency")
+        .order_by("submitted_at", "id")
+    )
+    for c in qs.iterator(chunk_size=2000):
+        agency = None
+        if (
+            c.agency_id
+            and c.accepted_at is not None
+            and c.agency_id not in returned.get(c.id, ())
+            and c.closing_reason != ClosingReason.NOT_OUR_AUTHORITY
+        ):
+            agency = c.agency.code
+        text = complaint_text(c.title, c.description, c.address)
+        rows.append(Row(text, c.category.code, agency, at=c.submitted_at, source="history"))
+    return rows
+
+
+def training_rows(region: Region) -> list[Row]:
+    return starter_rows(region) + history_rows(region)
+
+
+# --- the model ----------------------------------------------------------------------------------
+
+
+def _vectorizer():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
+    return FeatureUnion(
+        [
+            (
+                "char",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=(2, 5),
+                    sublinear_tf=True,
+                    min_df=1,
+                    lowercase=True,
+                    dtype=np.float32,
+                ),
+            ),
+            (
+                "word",
+                TfidfVectorizer(
+                    analyzer="word",
+                    ngram_range=(1, 2),
+                    sublinear_tf=True,
+                    min_df=1,
+                    lowercase=True,
+                    token_pattern=r"(?u)\b[^\W\d_]{2,}\b",
+                    dtype=np.float32,
+                ),
+            ),
+        ]
+    )
+
+
+def _linear():
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(
+        C=10.0, class_weight="balanced", max_iter=500, tol=1e-3, random_state=RANDOM_STATE
+    )
+
+
+class Classifier:
+    """A fitted vectorizer, a linear model (for the reasons) and the probabilities (calibrated
+    when every class has enough rows)."""
+
+    def __init__(
+        self,
+        texts: list[str],
+        labels: list[str],
+        *,
+        calibrate: bool = True,
+        groups: list[str] | None = None,
+    ):
+        from sklearn.calibration import CalibratedClassifierCV
+
+        self.vectorizer = _vectorizer()
+        X = self.vectorizer.fit_transform(texts)
+        counts = Counter(labels)
+        self.classes = sorted(counts)
+        y = np.array([self.classes.index(label) for label in labels])
+        self.calibrated = None
+        if calibrate and len(counts) > 1 and min(counts.values()) >= CALIBRATION_FOLDS:
+            from sklearn.model_selection import StratifiedGroupKFold
+
+            # Rows made from one hand-written report stay in one fold, or the out-of-fold
+            # logits would be as sure as the training ones and T far too small.
+            folds = StratifiedGroupKFold(n_splits=CALIBRATION_FOLDS)
+            groups = groups or [str(i) for i in range(len(labels))]
+            splits = list(folds.split(np.zeros(len(y)), y, groups))
+            # Sigmoid calibration on out-of-fold scores (folds keep the starter corpus's rows of
+            # one hand-written report together), then one model on all rows (ensemble=False):
+            # confidences are those of wording the model has not seen, and asking costs one model.
+            self.calibrated = CalibratedClassifierCV(
+                _linear(), method="sigmoid", cv=splits, ensemble=False
+            )
+            self.calibrated.fit(X, y)
+            self.linear = self.calibrated.calibrated_classifiers_[0].estimator
+        else:
+            self.linear = _linear().fit(X, y)
+        names = self.vectorizer.get_feature_names_out()
+        self.word_features = np.array([n.startswith("word__") for n in names])
+        self.feature_names = np.array([n.split("__", 1)[1] for n in names], dtype=object)
+        # Words too common to explain anything are still features, never a reason shown.
+        self.stopword_features = np.array(
+            [bool(set(n.split()) & STOPWORDS) for n in self.feature_names]
+        )
+
+    def proba(self, X) -> np.ndarray:
+        model = self.calibrated if self.calibrated is not None else self.linear
+        return model.predict_proba(X)
+
+    def predict(self, texts: list[str]) -> np.ndarray:
+        return self.proba(self.vectorizer.transform(texts))
+
+    def words(self, x, class_index: int, n: int = WORDS) -> list[str]:
+        """The words with the largest positive contribution to one class for one text."""
+        coef = self.linear.coef_
+        row = coef[class_index] if coef.shape[0] > 1 else coef[0] * (1 if class_index else -1)
+        x = x.tocsr()
+        idx = x.indices
+        contributions = x.data * row[idx]
+        keep = (contributions > 0) & self.word_features[idx] & ~self.stopword_features[idx]
+        order = np.argsort(-contributions[keep], kind="stable")
+        words: list[str] = []
+        for j in idx[keep][order]:
+            name = self.feature_names[j]
+            for w in name.split():
+                if w not in words:
+                    words.append(w)
+            if len(words) >= n:
+                break
+        return words[:n]
+
+    def top(self, text: str, k: int = TOP) -> list[tuple[str, float, list[str]]]:
+        x = self.vectorizer.transform([text])
+        p = self.proba(x)[0]
+        order = np.argsort(-p, kind="stable")[:k]
+        return [(self.classes[i], float(p[i]), self.words(x, int(i))) for i in order]
+
+
+def _fit(rows: list[Row], target: str, *, calibrate: bool = True) -> Classifier | None:
+    labelled = [r for r in rows if getattr(r, target)]
+    if len({getattr(r, target) for r in labelled}) < 2:
+        return None
+    return Classifier(
+        [r.text for r in labelled],
+        [getattr(r, target) for r in labelled],
+        calibrate=calibrate,
+        groups=[r.group or f"row-{i}" for i, r in enumerate(labelled)],
+    )
+
+
+def train(region: Region, *, rows: list[Row] | None = None) -> dict[str, RoutingModel]:
+    """Train and store a new version of the region's category and agency models."""
+    rows = training_rows(region) if rows is None else rows
+    stored = {}
+    for target in (RoutingModel.Target.CATEGORY, RoutingModel.Target.AGENCY):
+        started = timezone.now()
+        clf = _fit(rows, target)
+        if clf is None:
+            continue
+        used = [r for r in rows if getattr(r, target)]
+        buffer = io.BytesIO()
+        joblib.dump(clf, buffer, compress=3)
+        seconds = (timezone.now() - started).total_seconds()
+        with transaction.atomic():
+            last = (
+                RoutingModel.objects.select_for_update()
+                .filter(region=region, target=target)
+                .order_by("-version")
+                .values_list("version", flat=True)
+                .first()
+            )
+            stored[target] = RoutingModel.objects.create(
+                region=region,
+                target=target,
+                version=(last or 0) + 1,
+                trained_at=timezone.now(),
+                payload=buffer.getvalue(),
+                samples=len(used),
+                history_samples=sum(r.source == "history" for r in used),
+                starter_samples=sum(r.source == "starter" for r in used),
+                classes=len(clf.classes),
+                metrics={"train_seconds": round(seconds, 2), "calibrated": bool(clf.calibrated)},
+            )
+    return stored
+
+
+_cache: dict[tuple[int, str], tuple[int, Classifier]] = {}
+_lock = threading.Lock()
+
+
+def load(region: Region, target: str) -> tuple[int, Classifier] | None:
+    """The region's newest model of a target, unpickled once per process and version."""
+    latest = (
+        RoutingModel.objects.filter(region=region, target=target)
+        .order_by("-version")
+        .values_list("id", "version")
+        .first()
+    )
+    if latest is None:
+        return None
+    pk, version = latest
+    key = (region.pk, target)
+    cached = _cache.get(key)
+    if cached is not None and cached[0] == version:
+        return cached
+    payload = RoutingModel.objects.filter(pk=pk).values_list("payload", flat=True).get()
+    clf = joblib.load(io.BytesIO(bytes(payload)))
+    with _lock:
+        _cache[key] = (version, clf)
+    return version, clf
+
+
+def suggest(region: Region, text: str, title: str = "", address: str = "") -> Suggestion | None:
+    """Top-3 categories and agencies of the region for a citizen's words, or None when the region
+    has no model yet. Only the region's own, active categories and agencies are returned."""
+    full = complaint_text(title, text, address)
+    if not full.strip():
+        return None
+    found = {}
+    version = 0
+    for target, model in (("category", Category), ("agency", Agency)):
+        loaded = load(region, target)
+        if loaded is None:
+            found[target] = []
+            continue
+        version = max(version, loaded[0])
+        guesses = loaded[1].top(full, k=TOP + 2)
+        names = dict(
+            model.objects.filter(
+                region=region, is_active=True, code__in=[g[0] for g in guesses]
+            ).values_list("code", "name")
+        )
+        found[target] = [
+            Guess(code, names[code], round(p, 4), words)
+            for code, p, words in guesses
+            if code in names
+        ][:TOP]
+    if not found["category"] and not found["agency"]:
+        return None
+    return Suggestion(found["category"], found["agency"], version)
+
+
+def as_dict(s: Suggestion | None) -> dict | None:
+    if s is None:
+        return None
+
+    def g(x: Guess) -> dict:
+        return {"code": x.code, "name": x.name, "confidence": x.confidence, "words": x.words}
+
+    return {
+        "version": s.version,
+        "category": g(s.category) if s.category else None,
+        "agency": g(s.agency) if s.agency else None,
+        "categories": [g(x) for x in s.categories],
+        "agencies": [g(x) for x in s.agencies],
+    }
+
+
+def suggest_for(complaint: Complaint) -> Suggestion | None:
+    return suggest(complaint.region, complaint.description, complaint.title, complaint.address)
+
+
+def retrain_all() -> dict[str, int]:
+    """The weekly job: a new model version for every region that has categories."""
+    done = {}
+    for region in Region.objects.filter(categories__isnull=False).distinct().order_by("pk"):
+        done[region.slug] = len(train(region))
+    return done
+
+
+def safe_suggest_for(complaint: Complaint) -> Suggestion | None:
+    """suggest_for, but a broken or missing model never breaks the page that asks: the rules
+    (category default agency, area rules) are the fallback."""
+    import logging
+
+    try:
+        return suggest_for(complaint)
+    except Exception:  # noqa: BLE001 - a suggestion is optional; log and go on without it
+        logging.getLogger(__name__).exception("routing suggestion failed for %s", complaint.pk)
+        return None
+
+
+def for_form(complaint: Complaint) -> dict | None:
+    """What the verification form shows: the top category and agency, whether each is confident
+    enough to be pre-selected, its percentage and the words that drove it."""
+    s = safe_suggest_for(complaint)
+    if s is None:
+        return None
+
+    def view(g: Guess | None) -> dict | None:
+        if g is None:
+            return None
+        return {
+            "code": g.code,
+            "name": g.name,
+            "percent": round(g.confidence * 100),
+            "words": ", ".join(g.words),
+            "confident": g.confidence >= CONFIDENT,
+        }
+
+    return {"category": view(s.category), "agency": view(s.agency), "version": s.version}
