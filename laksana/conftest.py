@@ -19,6 +19,20 @@ def fast_password_hashing():
 
 
 @pytest.fixture(autouse=True)
+def dead_connections_renewed(django_db_blocker):
+    """The fault tests (database faults, worker outage) end every session on the test database,
+    this process's own included: a connection found dead is closed before the next test, so it
+    connects afresh instead of failing at its setup with AdminShutdown."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for conn in connections.all(initialized_only=True):
+            if conn.connection is not None and not conn.in_atomic_block and not conn.is_usable():
+                conn.close()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def empty_local_cache():
     """The per-process caches keep data of a region between requests (the wall's slow panels,
     configuration rows): a test must not see the previous test's."""
