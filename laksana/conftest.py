@@ -20,15 +20,12 @@ def fast_password_hashing():
 
 @pytest.fixture(autouse=True)
 def dead_connections_renewed(django_db_blocker):
-    """The fault tests (database faults, worker outage) end every session on the test database,
-    this process's own included: a connection found dead is closed before the next test, so it
-    connects afresh instead of failing at its setup with AdminShutdown."""
-    from django.db import connections
+    """A connection a fault test ended is closed before the next test, which connects afresh
+    (browser tests: inside Playwright's loop, see laksana.testing.browser.playwright_session)."""
+    from laksana.testing.browser import close_dead_connections
 
     with django_db_blocker.unblock():
-        for conn in connections.all(initialized_only=True):
-            if conn.connection is not None and not conn.in_atomic_block and not conn.is_usable():
-                conn.close()
+        close_dead_connections()
     yield
 
 

@@ -3,9 +3,9 @@
 import os
 from urllib.parse import urlparse
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from laksana.testing.browser import launch_chromium
+from laksana.testing.browser import launch_chromium, playwright_session
 
 # Playwright's sync API runs an event loop in this thread.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -22,7 +22,7 @@ def test_api_docs_render_swagger_ui_with_other_hosts_blocked(live_server):
             elsewhere.append(route.request.url)
             route.abort()
 
-    with sync_playwright() as playwright:
+    with playwright_session() as playwright:
         browser = launch_chromium(playwright)
         page = browser.new_page()
         page.route("**/*", only_ours)

@@ -4,9 +4,9 @@ design in Indonesian and a link to where they can go next."""
 import os
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from laksana.testing.browser import launch_chromium
+from laksana.testing.browser import launch_chromium, playwright_session
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -15,7 +15,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 def test_liaison_403_and_citizen_404_are_designed_pages_with_a_next_step(live_server, client, pupr):
     client.force_login(pupr.user)
     session = client.cookies["sessionid"].value
-    with sync_playwright() as p:
+    with playwright_session() as p:
         browser = launch_chromium(p)
         staff = browser.new_context(locale="id-ID")
         staff.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])

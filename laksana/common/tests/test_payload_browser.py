@@ -7,7 +7,6 @@ import os
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
 
 from laksana.accounts import staffing
 from laksana.accounts.services import create_token
@@ -23,7 +22,7 @@ from laksana.live.tests.support import session_cookie
 from laksana.notify.models import WebhookEndpoint
 from laksana.regions.models import Area
 from laksana.sla.models import DayOverride, RegionPolicy
-from laksana.testing.browser import launch_chromium
+from laksana.testing.browser import launch_chromium, playwright_session
 from laksana.testing.payloads import Watch, payload
 from laksana.testing.personas import IN_TANGERANG, staff
 
@@ -226,7 +225,7 @@ def test_no_stored_text_runs_as_script_on_any_page_for_any_role(served, tangeran
     ]
     watch = Watch()
     opened = dict.fromkeys(["citizen", *people], 0)
-    with sync_playwright() as playwright:
+    with playwright_session() as playwright:
         browser = launch_chromium(playwright)
         try:
             visits = [("citizen", None, public)] + [

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from laksana.complaints.tests.images import jpeg_bytes
-from laksana.testing.browser import launch_chromium
+from laksana.testing.browser import launch_chromium, playwright_session
 from laksana.testing.personas import PASSWORD
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
@@ -37,7 +37,7 @@ def test_operator_and_liaison_handle_a_complaint_the_citizen_sees_it(
     photo.write_bytes(jpeg_bytes((320, 240)))
     SHOTS.mkdir(exist_ok=True)
     expect = playwright.expect
-    with playwright.sync_playwright() as p:
+    with playwright_session() as p:
         browser = launch_chromium(p)
         try:
             page = _sign_in(browser, live_server, operator.user.username)

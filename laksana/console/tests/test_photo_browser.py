@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from laksana.complaints import services
 from laksana.complaints.media import photo_url
 from laksana.complaints.tests.images import jpeg_bytes
-from laksana.testing.browser import launch_chromium
+from laksana.testing.browser import launch_chromium, playwright_session
 from laksana.testing.personas import PASSWORD
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
@@ -29,7 +29,7 @@ def test_a_confidential_photo_loads_for_staff_and_reporter_only(
         actor=services.Citizen(),
         upload=SimpleUploadedFile("foto.jpg", jpeg_bytes((320, 240))),
     )
-    with playwright.sync_playwright() as p:
+    with playwright_session() as p:
         browser = launch_chromium(p)
         try:
             staff_page = browser.new_context(locale="id-ID").new_page()

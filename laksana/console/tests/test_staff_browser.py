@@ -11,7 +11,7 @@ from laksana.complaints import services
 from laksana.complaints.tests.images import jpeg_bytes
 from laksana.dispatch import assignments as work
 from laksana.dispatch.officers import officer_for, set_availability
-from laksana.testing.browser import launch_chromium
+from laksana.testing.browser import launch_chromium, playwright_session
 from laksana.testing.personas import PASSWORD, staff
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
@@ -121,7 +121,7 @@ def test_every_role_sees_its_places_on_every_staff_page_and_can_sign_out(
             ["Kotak masuk", "Meja OPD", "Lapangan"],
         ),
     }
-    with playwright.sync_playwright() as p:
+    with playwright_session() as p:
         browser = launch_chromium(p)
         try:
             for person, urls, want, never in pages.values():
@@ -159,7 +159,7 @@ def test_every_role_sees_its_places_on_every_staff_page_and_can_sign_out(
 @pytest.mark.django_db(transaction=True)
 def test_inbox_rows_show_the_citizens_words_and_photo(live_server, settings, scene, operator):
     settings.MAP_TILE_URL = ""
-    with playwright.sync_playwright() as p:
+    with playwright_session() as p:
         browser = launch_chromium(p)
         try:
             page = _sign_in(browser, live_server, operator.user.username)
@@ -182,7 +182,7 @@ def test_complaint_map_draws_boundaries_without_tiles_and_prints_coordinates_pla
 ):
     settings.MAP_TILE_URL = ""  # offline: boundaries are all the map has
     number = scene["new"].number
-    with playwright.sync_playwright() as p:
+    with playwright_session() as p:
         browser = launch_chromium(p)
         try:
             for locale, language in (("id-ID", "id"), ("en-US", "en")):

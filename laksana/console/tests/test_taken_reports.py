@@ -7,7 +7,7 @@ from django.conf import settings
 
 from laksana.complaints.models import Complaint, Event
 from laksana.regions.models import Area
-from laksana.testing.browser import launch_chromium
+from laksana.testing.browser import launch_chromium, playwright_session
 from laksana.testing.personas import PASSWORD, staff
 
 from .conftest import url
@@ -125,7 +125,7 @@ def test_in_a_browser_the_operator_records_a_walk_in_from_the_menu(live_server, 
     sync_api = pytest.importorskip("playwright.sync_api")
     staff("op-record", tangerang, "operator")
     kelurahan = _kelurahan(tangerang)
-    with sync_api.sync_playwright() as p:
+    with playwright_session() as p:
         browser = launch_chromium(p)
         page = browser.new_page(locale="id-ID", viewport={"width": 390, "height": 844})
         page.goto(f"{live_server.url}/accounts/login/")

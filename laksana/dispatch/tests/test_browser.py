@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from laksana.complaints.tests.images import jpeg_bytes
 from laksana.dispatch import assignments as work
@@ -14,7 +14,7 @@ from laksana.dispatch import officers
 from laksana.dispatch.models import Assignment, FieldOfficer
 from laksana.dispatch.officers import officer_for
 from laksana.dispatch.tests.helpers import NEAR
-from laksana.testing.browser import launch_chromium
+from laksana.testing.browser import launch_chromium, playwright_session
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are still sync.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -30,7 +30,7 @@ def test_officer_starts_checks_in_and_finishes_on_a_phone(
     client.force_login(officer.user)
     session = client.cookies["sessionid"].value
     SHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
+    with playwright_session() as p:
         browser = launch_chromium(p)
         context = browser.new_context(
             viewport={"width": 360, "height": 740},
@@ -114,7 +114,7 @@ def test_the_field_pages_map_the_complaint_over_the_boundaries_and_print_points_
         signed_in = Client()
         signed_in.force_login(person.user)
         sessions[person.user.username] = signed_in.cookies["sessionid"].value
-    with sync_playwright() as p:
+    with playwright_session() as p:
         browser = launch_chromium(p)
         try:
 

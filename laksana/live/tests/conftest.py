@@ -7,7 +7,7 @@ from django.db import connection
 from laksana.live import bus, pool
 from laksana.live.server import uvicorn
 from laksana.live.tests.support import Server
-from laksana.testing.browser import launch_chromium
+from laksana.testing.browser import launch_chromium, playwright_session
 
 
 @pytest.fixture(scope="session")
@@ -48,14 +48,12 @@ def browse(served):
     Playwright starts at the first page: database work inside its event loop would open a
     connection of its own, so a test makes its accounts and tokens before opening a page.
     """
-    from playwright.sync_api import sync_playwright
-
     with ExitStack() as stack:
         browsers = []
 
         def open_page(cookie: str, path: str, viewport: tuple[int, int] = (1920, 1080)):
             if not browsers:
-                playwright = stack.enter_context(sync_playwright())
+                playwright = stack.enter_context(playwright_session())
                 browser = launch_chromium(playwright)
                 stack.callback(browser.close)
                 browsers.append(browser)

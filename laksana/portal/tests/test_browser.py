@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from laksana.complaints import services
 from laksana.complaints.models import Complaint
-from laksana.testing.browser import launch_chromium
+from laksana.testing.browser import launch_chromium, playwright_session
 
 from .helpers import resolve
 
@@ -32,7 +31,7 @@ SHOTS = Path(settings.BASE_DIR) / "test-results" / "portal"
 def page(live_server, settings):
     settings.MAP_TILE_URL = ""  # boundaries only: no request leaves 127.0.0.1
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
+    with playwright_session() as playwright:
         browser = launch_chromium(playwright)
         context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
         context.set_default_timeout(15_000)
@@ -41,10 +40,6 @@ def page(live_server, settings):
         page.on("pageerror", lambda error: errors.append(str(error)))
         yield page
         browser.close()
-        # While Playwright's loop runs, Django keeps database connections per async context, not
-        # per thread: the ones opened during the test must be closed here, inside that context,
-        # or PostgreSQL refuses to drop the test database at the end.
-        connections.close_all()
     assert errors == []  # no JavaScript error on any page
 
 

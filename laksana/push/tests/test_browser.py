@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from laksana.dispatch.officers import officer_for, set_availability
 from laksana.live.server import uvicorn
 from laksana.live.tests.support import session_cookie
-from laksana.testing.browser import launch_chromium
+from laksana.testing.browser import launch_chromium, playwright_session
 from laksana.testing.personas import staff
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
@@ -42,7 +42,7 @@ def test_the_button_shows_on_the_desk_and_the_officers_home_without_csp_violatio
     env = {"VAPID_PRIVATE_KEY": settings.VAPID_PRIVATE_KEY, "VAPID_PUBLIC_KEY": push_configured}
     pages = {"desk": "/kota-tangerang/live/desk/PUPR/", "field": "/kota-tangerang/field/"}
     SCREENSHOTS.mkdir(exist_ok=True)
-    with uvicorn(env=env) as base, sync_playwright() as p:
+    with uvicorn(env=env) as base, playwright_session() as p:
         browser = launch_chromium(p)
         try:
             for name, path in pages.items():

@@ -9,7 +9,6 @@ import time
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import sync_playwright
 from shapely.geometry import shape
 
 from laksana.accounts.services import create_token
@@ -19,7 +18,7 @@ from laksana.live.tests.support import session_cookie
 from laksana.regions import national
 from laksana.regions.models import Region
 from laksana.regions.services import _geometry
-from laksana.testing.browser import launch_chromium
+from laksana.testing.browser import launch_chromium, playwright_session
 from laksana.testing.personas import PASSWORD, person
 
 from .test_adoption import boundary_features
@@ -53,7 +52,7 @@ def test_a_platform_admin_adopts_luwu_timur_and_its_first_complaint_is_accepted(
         if f["properties"]["kode"] == "73.24.01.2001"
     )
     point = shape(maleku["geometry"]).representative_point()
-    with sync_playwright() as playwright:
+    with playwright_session() as playwright:
         browser = launch_chromium(playwright)
         try:
             context = browser.new_context(locale="id-ID")

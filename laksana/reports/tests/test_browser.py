@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from laksana.testing.browser import launch_chromium
+from laksana.testing.browser import launch_chromium, playwright_session
 from laksana.testing.personas import PASSWORD, person
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
@@ -26,7 +26,7 @@ def test_leader_reads_the_report_drills_down_and_downloads_xlsx_and_pdf(
     leader = person("pimpinan-browser", tangerang, "viewer")
     SHOTS.mkdir(exist_ok=True)
     expect = playwright.expect
-    with playwright.sync_playwright() as p:
+    with playwright_session() as p:
         browser = launch_chromium(p)
         try:
             context = browser.new_context(

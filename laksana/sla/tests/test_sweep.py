@@ -151,7 +151,11 @@ def test_two_workers_sweeping_the_same_overdue_set_escalate_each_complaint_once(
     def work(worker):
         try:
             start.wait()
-            ran.append(worker.run_one())
+            # Until the queue is empty: a job an earlier test left behind may be claimed first.
+            count = 0
+            while worker.run_one():
+                count += 1
+            ran.append(count)
         finally:
             connection.close()
 
@@ -161,7 +165,7 @@ def test_two_workers_sweeping_the_same_overdue_set_escalate_each_complaint_once(
             t.start()
         for t in threads:
             t.join()
-    assert ran == [True, True]  # each worker ran one of the two sweep jobs
+    assert sum(ran) >= 2  # the two sweep jobs and whatever an earlier test left behind
     # Only the two jobs queued here: the suite's other tests may leave periodic jobs behind.
     results = DBTaskResult.objects.filter(pk__in=jobs)
     assert {r.status: r.traceback for r in results} == {"SUCCESSFUL": ""}
