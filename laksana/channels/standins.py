@@ -96,6 +96,10 @@ class ProviderStandIn:
         self.bot_token, self.access_token = bot_token, access_token
         self.last_inbound: dict[str, float] = {}  # WhatsApp id -> when they last wrote (unix)
         self.approved: dict[str, int] = {name: n for name, (n, _body) in TEMPLATES.items()}
+        # The Cloud API may also take a text outside the window and report 131047 afterwards, in
+        # a `failed` status webhook: with this on, it does (`status_webhook` builds that report).
+        self.window_reported_later = False
+        self.undelivered: dict[str, str] = {}  # message id -> the WhatsApp id it never reached
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -148,9 +152,11 @@ class ProviderStandIn:
         if m := re.fullmatch(r"/v21\.0/(\d+)/messages", path):
             if bearer != f"Bearer {self.access_token}":
                 return handler._answer(401, {"error": {"message": "Invalid OAuth access token"}})
-            if refused is not None:
-                return handler._answer(400, refused)
             n = next(self.numbers)
+            if refused is not None:
+                if not self.window_reported_later or refused["error"]["code"] != 131047:
+                    return handler._answer(400, refused)
+                self.undelivered[f"wamid.OUT{n}"] = str(call["json"].get("to", ""))
             return handler._answer(
                 200, {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.OUT{n}"}]}
             )
@@ -220,6 +226,45 @@ class ProviderStandIn:
                 "customer last replied to this number.",
             )
         return None
+
+    def status_webhook(self, wamid: str, phone_number_id: str) -> dict:
+        """Meta's webhook reporting that message `wamid` failed outside the window (131047)."""
+        error = _graph_error(131047, "Re-engagement message")["error"]
+        return {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "id": "WABA-1",
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "messaging_product": "whatsapp",
+                                "metadata": {"phone_number_id": phone_number_id},
+                                "statuses": [
+                                    {
+                                        "id": wamid,
+                                        "status": "failed",
+                                        "timestamp": str(int(time.time())),
+                                        "recipient_id": self.undelivered.get(wamid, ""),
+                                        "errors": [
+                                            {
+                                                "code": 131047,
+                                                "title": "Re-engagement message",
+                                                "message": "Re-engagement message",
+                                                "error_data": {
+                                                    "details": error["error_data"]["details"]
+                                                },
+                                            }
+                                        ],
+                                    }
+                                ],
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
 
     SENDING = {
         "whatsapp": r"/v21\.0/\d+/messages",

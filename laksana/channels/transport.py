@@ -152,7 +152,7 @@ class WhatsAppChannel(_ChatChannel):
     name = provider = Provider.WHATSAPP
 
     def deliver(self, account: ChannelSettings, message: Message) -> str:
-        if whatsapp.in_window(account, message.recipient):
+        if not message.data.get("template") and whatsapp.in_window(account, message.recipient):
             body = whatsapp_body(message.recipient, _text(message), message.data)
             try:
                 return self.post(account, body)

@@ -7,7 +7,9 @@ come days later, so the outbound adapter (transport.WhatsAppChannel) asks `in_wi
 text it always sent within the window, else the template of the update's kind, with the tracking
 number and the short status (and, for a question or a response from staff, its text) as the body's
 parameters. A text the provider still refuses with 131047 (its clock and ours differ by the time a
-webhook takes) is sent again as the template in the same attempt.
+webhook takes) is sent again as the template in the same attempt; one it took and then reported
+failed with 131047 (a `failed` status on the webhook, views.py) goes again as the template, once
+(`undelivered`).
 
 A region gets each template below approved by Meta (category "Utility", language Indonesian
 `id`) under these names, or under names of its own given in the channel settings
@@ -193,3 +195,35 @@ def variables(name: str) -> int | None:
     """How many variables a default template has (None: not one of ours)."""
     found = TEMPLATES.get(name)
     return found[0] if found else None
+
+
+def undelivered(region_id: int, wamid: str, code: int | None, title: str = "") -> str:
+    """Meta's status webhook said a message we sent failed. For 131047 (outside the window: the
+    API took the text, then refused to deliver it) the update goes again as its template, once;
+    returns what was done, for the log."""
+    from django.db import transaction
+
+    from laksana.notify import delivery
+    from laksana.notify import tasks as notify_tasks
+    from laksana.notify.models import Notification
+
+    if code != RE_ENGAGEMENT or not wamid:
+        return "ignored"
+    # Its receipt names the message id (the newest rows first: the report follows the send).
+    row = (
+        Notification.objects.filter(
+            region_id=region_id,
+            channel=Provider.WHATSAPP,
+            status=Notification.Status.SENT,
+            receipt__contains=wamid,
+        )
+        .order_by("-id")
+        .first()
+    )
+    if row is None or (row.payload or {}).get("template") or row.payload.get("kind") == "reply":
+        return "nothing to resend"  # unknown, sent as a template already, or a reply
+    why = f"WhatsApp {code}: {title or 'Re-engagement message'}; sent again as a template"
+    if not delivery.redeliver(row.pk, why=why, payload={**row.payload, "template": True}):
+        return "taken"
+    transaction.on_commit(lambda: notify_tasks.queue([row.pk]), robust=True)
+    return "resent as template"

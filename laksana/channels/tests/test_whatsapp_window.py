@@ -105,6 +105,37 @@ def test_a_text_the_provider_refuses_with_131047_is_sent_again_as_the_template(
     assert row.receipt.startswith("HTTP 200 wamid.OUT") and "template" in row.receipt
 
 
+def test_a_text_taken_then_reported_failed_with_131047_goes_again_as_the_template(
+    client, reported, stand_in, deliver_outbox, operator, time_machine
+):
+    """The Cloud API may take the text and report 131047 later, in a status webhook."""
+    stand_in.window_reported_later = True
+    time_machine.move_to("2026-12-03 09:00:00+00:00", tick=False)
+    Conversation.objects.update(last_inbound_at="2026-12-03T08:00:00+00:00")
+    complaint = complaints.verify(staff=operator, complaint=reported)
+    assert deliver_outbox() == ["sent"]
+    (wamid,) = stand_in.undelivered  # taken, never delivered
+    row = Notification.objects.get(complaint=complaint, channel="whatsapp")
+    assert row.receipt == f"HTTP 200 {wamid}"
+    report = stand_in.status_webhook(wamid, "1000001")
+    assert post(client, report).status_code == 200
+    row.refresh_from_db()
+    assert row.status == "pending" and "131047" in row.last_error
+    assert deliver_outbox() == ["sent"]
+    template = stand_in.sent("whatsapp")[-1]
+    assert _template(template)["name"] == "laksana_laporan_diverifikasi"
+    row.refresh_from_db()
+    assert row.status == "sent" and "template laksana_laporan_diverifikasi" in row.receipt
+    # Meta repeats a webhook it thinks failed: the update is not sent a third time.
+    assert post(client, report).status_code == 200
+    assert deliver_outbox() == []
+    # Another region's webhook cannot make this region's row go again.
+    other = stand_in.status_webhook(wamid, "2000002")
+    assert post(client, other).status_code == 200
+    row.refresh_from_db()
+    assert row.status == "sent"
+
+
 def test_a_regions_own_template_names_are_used(
     client, reported, stand_in, deliver_outbox, operator, whatsapp_tng, time_machine
 ):
