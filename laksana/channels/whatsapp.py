@@ -191,12 +191,6 @@ def template_body(account: ChannelSettings, message: Message) -> dict:
     }
 
 
-def variables(name: str) -> int | None:
-    """How many variables a default template has (None: not one of ours)."""
-    found = TEMPLATES.get(name)
-    return found[0] if found else None
-
-
 def undelivered(region_id: int, wamid: str, code: int | None, title: str = "") -> str:
     """Meta's status webhook said a message we sent failed. For 131047 (outside the window: the
     API took the text, then refused to deliver it) the update goes again as its template, once;
