@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from laksana.common.admin import RegionScopedAdmin
 
-from . import services
+from . import services, whatsapp
 from .models import SECRET_FIELDS, ChannelSettings
 
 
@@ -39,6 +39,7 @@ class ChannelSettingsForm(forms.ModelForm):
             "gateway_url",
             "api_key",
             "sender",
+            "whatsapp_templates",
         ]
         widgets = {name: forms.PasswordInput(render_value=False) for name in SECRET_FIELDS}
 
@@ -52,6 +53,13 @@ class ChannelSettingsForm(forms.ModelForm):
                     "masked": masked(stored)
                 } + (f" {field.help_text}" if field.help_text else "")
             field.required = False
+
+    def clean_whatsapp_templates(self):
+        names = self.cleaned_data.get("whatsapp_templates") or {}
+        problems = whatsapp.check_names(names)
+        if problems:
+            raise forms.ValidationError(problems)
+        return names
 
     def clean(self):
         cleaned = super().clean()

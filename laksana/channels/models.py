@@ -66,6 +66,16 @@ class ChannelSettings(models.Model):
         help_text=_("Dikirim ke gateway sebagai Authorization: Bearer."),
     )
     sender = models.CharField(_("pengirim (SMS)"), max_length=32, blank=True)
+    whatsapp_templates = models.JSONField(
+        _("nama template pesan (WhatsApp)"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Di luar 24 jam sejak pesan terakhir warga, kabar laporan dikirim sebagai template "
+            'yang disetujui Meta. Kosong = nama bawaan (lihat README); mis. {"verified": '
+            '"tng_laporan_diverifikasi"} mengganti satu nama. Variabel template tetap sama.'
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -124,6 +134,9 @@ class Conversation(models.Model):
     step = models.CharField(max_length=12, choices=Step.choices, default=Step.IDLE)
     draft = models.JSONField(default=dict, blank=True)
     opted_out = models.BooleanField(default=False)
+    # The citizen's last message: WhatsApp takes free text only within 24 hours of it (the
+    # customer-service window); later updates go as approved templates (channels/whatsapp.py).
+    last_inbound_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 

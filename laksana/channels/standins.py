@@ -6,6 +6,13 @@ The channels' tests run it against the webhooks, and `laksana demo` runs it so t
 WhatsApp and Telegram replies have somewhere to go (WHATSAPP_GRAPH_URL and TELEGRAM_API_URL are
 pointed at it in the demo process only, see laksana/demo/chats.py). Not for production: it
 accepts any phone number id and keeps every call in memory (the demo keeps the last few).
+
+Like the Cloud API, it takes free-form WhatsApp messages (text, interactive) only within 24 hours
+of the citizen's last message and refuses the others with error 131047 and Meta's documented
+payload; templates it takes at any time, if approved (`approved`: name -> number of body
+variables, ours by default; else error 132001, a wrong number of parameters 132000). It hears of a
+citizen's message the way Meta does, before the webhook: whoever plays the citizen calls
+`citizen_wrote` (the tests' and the demo's webhook posts do).
 """
 
 import contextlib
@@ -14,12 +21,30 @@ import itertools
 import json
 import re
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from PIL import Image
+
+from .whatsapp import TEMPLATES
+
+WINDOW_SECONDS = 24 * 3600
+
+
+def _graph_error(code: int, title: str, details: str = "") -> dict:
+    """An error answer as the Graph API gives it."""
+    return {
+        "error": {
+            "message": f"(#{code}) {title}",
+            "type": "OAuthException",
+            "code": code,
+            "error_data": {"messaging_product": "whatsapp", "details": details or title},
+            "fbtrace_id": "AStandInTrace",
+        }
+    }
 
 
 def jpeg() -> bytes:
@@ -34,6 +59,16 @@ def sent_text(provider: str, body: dict | None) -> tuple[str, str]:
     if provider == "telegram":
         return str(body.get("chat_id", "")), str(body.get("text", ""))
     if provider == "whatsapp":
+        if body.get("type") == "template":
+            template = body.get("template") or {}
+            values = [
+                str(p.get("text", ""))
+                for c in template.get("components") or []
+                for p in c.get("parameters") or []
+            ]
+            return str(body.get("to", "")), f"[template {template.get('name')}] " + " | ".join(
+                values
+            )
         if body.get("type") == "interactive":
             return str(body.get("to", "")), str(
                 (body.get("interactive") or {}).get("body", {}).get("text", "")
@@ -59,6 +94,12 @@ class ProviderStandIn:
         self.numbers = itertools.count()  # ids of the messages sent through it
         self.photo = jpeg()
         self.bot_token, self.access_token = bot_token, access_token
+        self.last_inbound: dict[str, float] = {}  # WhatsApp id -> when they last wrote (unix)
+        self.approved: dict[str, int] = {name: n for name, (n, _body) in TEMPLATES.items()}
+        # The Cloud API may also take a text outside the window and report 131047 afterwards, in
+        # a `failed` status webhook: with this on, it does (`status_webhook` builds that report).
+        self.window_reported_later = False
+        self.undelivered: dict[str, str] = {}  # message id -> the WhatsApp id it never reached
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -100,7 +141,9 @@ class ProviderStandIn:
     def route(self, handler, call) -> None:
         path, method = call["path"], call["method"]
         provider = self.provider_of(path)
-        if provider and self.on_message is not None:
+        refused = self.whatsapp_refusal(call["json"] or {}) if provider == "whatsapp" else None
+        call["refused"] = refused
+        if provider and refused is None and self.on_message is not None:
             # A printing problem must not fail the provider's answer.
             with contextlib.suppress(Exception):
                 self.on_message(provider, *sent_text(provider, call["json"]))
@@ -110,6 +153,10 @@ class ProviderStandIn:
             if bearer != f"Bearer {self.access_token}":
                 return handler._answer(401, {"error": {"message": "Invalid OAuth access token"}})
             n = next(self.numbers)
+            if refused is not None:
+                if not self.window_reported_later or refused["error"]["code"] != 131047:
+                    return handler._answer(400, refused)
+                self.undelivered[f"wamid.OUT{n}"] = str(call["json"].get("to", ""))
             return handler._answer(
                 200, {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.OUT{n}"}]}
             )
@@ -149,6 +196,75 @@ class ProviderStandIn:
         if path == "/sms/send" and method == "POST":
             return handler._answer(200, {"id": f"sms-{next(self.numbers)}", "status": "queued"})
         return handler._answer(404, {"error": "unknown"})
+
+    def citizen_wrote(self, wa_id: str, at: float | None = None) -> None:
+        """A citizen's WhatsApp message reached the business (opens their 24-hour window)."""
+        self.last_inbound[str(wa_id)] = time.time() if at is None else at
+
+    def whatsapp_refusal(self, body: dict) -> dict | None:
+        """The Cloud API's error answer to this /messages body, None when it is taken."""
+        to, kind = str(body.get("to", "")), body.get("type", "text")
+        if kind == "template":
+            template = body.get("template") or {}
+            name = template.get("name")
+            if name not in self.approved or (template.get("language") or {}).get("code") != "id":
+                return _graph_error(132001, "Template name does not exist in the translation")
+            given = sum(
+                len(c.get("parameters") or [])
+                for c in template.get("components") or []
+                if c.get("type") == "body"
+            )
+            if given != self.approved[name]:
+                return _graph_error(132000, "Number of parameters does not match")
+            return None
+        last = self.last_inbound.get(to)
+        if last is None or time.time() - last > WINDOW_SECONDS:
+            return _graph_error(
+                131047,
+                "Re-engagement message",
+                "Message failed to send because more than 24 hours have passed since the "
+                "customer last replied to this number.",
+            )
+        return None
+
+    def status_webhook(self, wamid: str, phone_number_id: str) -> dict:
+        """Meta's webhook reporting that message `wamid` failed outside the window (131047)."""
+        error = _graph_error(131047, "Re-engagement message")["error"]
+        return {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "id": "WABA-1",
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "messaging_product": "whatsapp",
+                                "metadata": {"phone_number_id": phone_number_id},
+                                "statuses": [
+                                    {
+                                        "id": wamid,
+                                        "status": "failed",
+                                        "timestamp": str(int(time.time())),
+                                        "recipient_id": self.undelivered.get(wamid, ""),
+                                        "errors": [
+                                            {
+                                                "code": 131047,
+                                                "title": "Re-engagement message",
+                                                "message": "Re-engagement message",
+                                                "error_data": {
+                                                    "details": error["error_data"]["details"]
+                                                },
+                                            }
+                                        ],
+                                    }
+                                ],
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
 
     SENDING = {
         "whatsapp": r"/v21\.0/\d+/messages",

@@ -8,6 +8,7 @@ filter redacts Telegram's /bot<token>/ too) nor kept in an outbox row's error.
 """
 
 import json
+import logging
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -17,10 +18,11 @@ from django.conf import settings
 from laksana.notify import egress
 from laksana.notify.channels import Channel, Message, PermanentError
 
-from . import sms
+from . import sms, whatsapp
 from .models import ChannelSettings, Provider
 from .services import settings_for
 
+log = logging.getLogger("laksana.channels")
 TIMEOUT_SECONDS = 10
 WHATSAPP_TEXT_LIMIT = 4096
 WHATSAPP_INTERACTIVE_LIMIT = 1024  # an interactive message's body
@@ -51,13 +53,27 @@ def request(
                 raise PermanentError(f"answer larger than {limit} bytes")
             return response.status, content
     except urllib.error.HTTPError as exc:
+        code = _error_code(exc)
+        described = f"HTTP {exc.code}" + (f" error {code}" if code is not None else "")
         if 300 <= exc.code < 500 and exc.code not in (408, 429):
-            raise PermanentError(f"HTTP {exc.code}") from None
-        raise OSError(f"HTTP {exc.code}") from None
+            refused = PermanentError(described)
+            refused.error_code = code  # the provider's own code (WhatsApp: 131047 and others)
+            raise refused from None
+        raise OSError(described) from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, egress.Refused):
             raise exc.reason from None
         raise OSError(f"{type(exc.reason).__name__}: {exc.reason}") from None
+
+
+def _error_code(exc: urllib.error.HTTPError) -> int | None:
+    """The numeric `error.code` of a Graph API error answer (None for any other answer)."""
+    try:
+        found = _json(exc.read(1 << 16)).get("error")
+    except (OSError, ValueError, AttributeError):
+        return None
+    code = found.get("code") if isinstance(found, dict) else None
+    return code if isinstance(code, int) else None
 
 
 def _json(content: bytes) -> dict:
@@ -129,20 +145,33 @@ def whatsapp_body(to: str, text: str, data: dict) -> dict:
 
 
 class WhatsAppChannel(_ChatChannel):
+    """Within the citizen's 24-hour window the text (or interactive message) itself; outside
+    it, or when the Cloud API refuses the text with 131047, the update's approved template
+    (whatsapp.py)."""
+
     name = provider = Provider.WHATSAPP
 
     def deliver(self, account: ChannelSettings, message: Message) -> str:
+        if not message.data.get("template") and whatsapp.in_window(account, message.recipient):
+            body = whatsapp_body(message.recipient, _text(message), message.data)
+            try:
+                return self.post(account, body)
+            except PermanentError as exc:
+                if getattr(exc, "error_code", None) != whatsapp.RE_ENGAGEMENT:
+                    raise
+                log.info("channels: whatsapp text refused outside the window, sending a template")
+        body = whatsapp.template_body(account, message)
+        return self.post(account, body, note=f"template {body['template']['name']}")
+
+    def post(self, account: ChannelSettings, body: dict, *, note: str = "") -> str:
         url = (
             f"{settings.WHATSAPP_GRAPH_URL}/{urllib.parse.quote(account.phone_number_id)}/messages"
         )
         status, content = request(
-            "POST",
-            url,
-            body=whatsapp_body(message.recipient, _text(message), message.data),
-            headers={"Authorization": f"Bearer {account.access_token}"},
+            "POST", url, body=body, headers={"Authorization": f"Bearer {account.access_token}"}
         )
         ids = [m.get("id", "") for m in _json(content).get("messages") or [] if isinstance(m, dict)]
-        return f"HTTP {status} {' '.join(ids)}".strip()[:500]
+        return " ".join(p for p in (f"HTTP {status}", *ids, note) if p)[:500]
 
 
 def whatsapp_media(account: ChannelSettings, media_id: str) -> bytes:

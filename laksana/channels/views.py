@@ -20,6 +20,7 @@ from laksana.regions.models import Region
 from . import services, sms, transport
 from .models import ChannelSettings, Provider
 from .services import Incoming
+from .whatsapp import undelivered
 
 log = logging.getLogger("laksana.channels")
 
@@ -67,7 +68,9 @@ def whatsapp(request: HttpRequest, region_slug: str) -> HttpResponse:
     ):
         return _refuse("whatsapp", region, "signature")
     try:
-        messages = parse_whatsapp(json.loads(body), account)
+        payload = json.loads(body)
+        messages = parse_whatsapp(payload, account)
+        failed = failed_whatsapp(payload, account)
     except (ValueError, TypeError, AttributeError, KeyError) as exc:
         log.warning("channels: malformed whatsapp payload for %s: %s", region.slug, exc)
         return _ok()
@@ -75,7 +78,30 @@ def whatsapp(request: HttpRequest, region_slug: str) -> HttpResponse:
         services.receive(
             region, message, fetch_media=lambda m: transport.whatsapp_media(account, m)
         )
+    for wamid, code, title in failed:
+        done = undelivered(region.id, wamid, code, title)
+        log.info("channels: whatsapp message failed with %s: %s", code, done)
     return _ok()
+
+
+def failed_whatsapp(payload: dict, account: ChannelSettings) -> list[tuple[str, int, str]]:
+    """(message id, error code, title) of each `failed` delivery status of a webhook for this
+    account's number (the others, sent/delivered/read, need nothing)."""
+    found = []
+    for entry in payload.get("entry") or []:
+        for change in entry.get("changes") or []:
+            value = change.get("value") or {}
+            number_id = str((value.get("metadata") or {}).get("phone_number_id", ""))
+            if change.get("field") != "messages" or number_id != account.phone_number_id:
+                continue
+            for status in value.get("statuses") or []:
+                if not isinstance(status, dict) or status.get("status") != "failed":
+                    continue
+                for error in status.get("errors") or [{}]:
+                    code = error.get("code") if isinstance(error, dict) else None
+                    title = str(error.get("title") or "")[:100] if isinstance(error, dict) else ""
+                    found.append((str(status.get("id") or ""), code, title))
+    return found
 
 
 def parse_whatsapp(payload: dict, account: ChannelSettings) -> list[Incoming]:

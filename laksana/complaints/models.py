@@ -204,6 +204,7 @@ class Event(models.Model):
         VIEWED = "viewed", _("Data pelapor dilihat")
         UPDATE = "update", _("Pembaruan dari sistem OPD")
         DESK_ACK = "desk_ack", _("Disposisi diterima petugas penghubung")
+        MESSAGE = "message", _("Pesan dari pelapor")
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE)
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")

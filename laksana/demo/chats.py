@@ -107,9 +107,19 @@ class ChatCitizens:
     """Plays citizens' conversations through the webhooks of the site at `base`."""
 
     def __init__(
-        self, region: Region, base: str, *, seed: int | None = None, pause: float = 1.5, stop=None
+        self,
+        region: Region,
+        base: str,
+        *,
+        seed: int | None = None,
+        pause: float = 1.5,
+        stop=None,
+        stand_in: ProviderStandIn | None = None,
     ):
         self.region, self.base = region, base.rstrip("/")
+        # Meta hears a citizen's message before its webhook: the stand-in, told of each one,
+        # opens that citizen's 24-hour window for free text (laksana/channels/whatsapp.py).
+        self.stand_in = stand_in
         self.rng = random.Random(seed)
         self.pause = pause  # seconds between a citizen's messages
         self.stop = stop or threading.Event()
@@ -260,6 +270,8 @@ class ChatCitizens:
                 }
             ],
         }
+        if self.stand_in is not None:
+            self.stand_in.citizen_wrote(sender)
         raw = json.dumps(payload).encode()
         secret = WHATSAPP["app_secret"].encode()
         signature = "sha256=" + hmac.new(secret, raw, hashlib.sha256).hexdigest()
@@ -314,13 +326,14 @@ def run(
     say: Callable[[str], None] = print,
     mean_interval: float = 40.0,
     seed: int | None = None,
+    stand_in: ProviderStandIn | None = None,
 ) -> None:
     """Play chat citizens until `stop` is set, one round every `mean_interval` seconds on
     average. A round that fails is logged and the next one comes; nothing here stops the demo."""
     try:
         if not _wait_until_served(base, stop):
             return
-        citizens = ChatCitizens(region, base, seed=seed, stop=stop)
+        citizens = ChatCitizens(region, base, seed=seed, stop=stop, stand_in=stand_in)
         while not stop.wait(citizens.rng.expovariate(1 / mean_interval)):
             close_old_connections()
             try:

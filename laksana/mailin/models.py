@@ -35,6 +35,7 @@ class InboundMail(models.Model):
     class State(models.TextChoices):
         REPORT = "report", _("menjadi laporan")
         ANSWER = "answer", _("jawaban pelapor")
+        MESSAGE = "message", _("pesan pelapor pada laporannya")
         ASKED = "asked", _("menunggu lokasi dari pengirim")
         EXPIRED = "expired", _("kedaluwarsa tanpa laporan")
         IGNORED = "ignored", _("diabaikan")

@@ -1,6 +1,7 @@
 """E-mail in: each region's inbox is polled over IMAP (imap-tools); every message is read once.
 
-- A reply to one of our notifications becomes the citizen's answer on that complaint. Threading
+- A reply to one of our notifications becomes the citizen's answer on that complaint when staff
+  asked them something, else a message of theirs kept on it (replies.py), never lost. Threading
   is by header, never by guessing: our e-mails carry `Message-ID: <notification key@laksana>`
   (notify.channels), a mail client puts it in `In-Reply-To`/`References`, and the key is a random
   UUID of one notification of one complaint. Only the reporter's own address may answer.
@@ -38,7 +39,7 @@ from django.utils.translation import gettext as _
 from laksana.common import ratelimit
 from laksana.common.errors import DomainError
 from laksana.complaints import services as complaints
-from laksana.complaints.models import Channel, Complaint, Status
+from laksana.complaints.models import Channel, Complaint
 from laksana.regions.models import Area, Region
 
 from .models import InboundMail, Mailbox
@@ -228,7 +229,9 @@ def handle(mailbox: Mailbox, raw: bytes) -> Outcome:
     text = _text(message)
     for ref in _referenced(message):
         if m := _NOTIFICATION_ID.match(ref):
-            return _answer(mailbox, mid, sender, subject, text, m.group(1))
+            from .replies import answer  # it builds on this module's helpers
+
+            return answer(mailbox, mid, sender, subject, text, m.group(1), message)
         if (m := _ASK_ID.match(ref)) and hmac.compare_digest(m.group(2), _sign(int(m.group(1)))):
             asked = InboundMail.objects.filter(
                 pk=int(m.group(1)), region=region, state=InboundMail.State.ASKED
@@ -242,47 +245,6 @@ def _ignore(region, mid, sender, subject, reason) -> Outcome:
     log.info("mailin: %s ignored (%s)", mid, reason)
     _record(region, mid, sender or "-@-", subject, InboundMail.State.IGNORED, reason=reason)
     return Outcome(InboundMail.State.IGNORED, reason=reason)
-
-
-def _answer(mailbox, mid, sender, subject, text, key) -> Outcome:
-    from laksana.notify.models import Notification
-
-    region = mailbox.region
-    notification = (
-        Notification.objects.filter(key=key, complaint__region=region)
-        .select_related("complaint__reporter")
-        .first()
-    )
-    complaint = notification.complaint if notification else None
-    reporter = complaint.reporter if complaint else None
-    if complaint is None or reporter is None or (reporter.email or "").lower() != sender:
-        return _ignore(region, mid, sender, subject, "reply not from the reporter")
-    if not ratelimit.check("write", f"mail:{sender}").allowed:
-        return _ignore(region, mid, sender, subject, "rate limited")
-    if complaint.status != Status.WAITING:
-        _send(
-            mailbox,
-            to=sender,
-            subject=_("Re: %(subject)s") % {"subject": subject} if subject else complaint.number,
-            body=_(
-                "Terima kasih. Laporan %(number)s sedang berstatus “%(status)s”. Balasan e-mail "
-                "kami terima sebagai jawaban ketika petugas bertanya kepada Anda; untuk melihat "
-                "perkembangan, buka tautan pelacakan di e-mail pertama kami."
-            )
-            % {"number": complaint.number, "status": complaint.get_status_display()},
-            reply_to_id=mid,
-        )
-        return _ignore(region, mid, sender, subject, "complaint not waiting for an answer")
-    if not text:
-        return _ignore(region, mid, sender, subject, "empty answer")
-    with transaction.atomic():
-        recorded = _record(
-            region, mid, sender, subject, InboundMail.State.ANSWER, complaint=complaint
-        )
-        if recorded is None:
-            return Outcome("seen")
-        complaints.answer(complaint=complaint, text=text)
-    return Outcome(InboundMail.State.ANSWER, complaint)
 
 
 def _new_report(mailbox, mid, sender, name, subject, text, message) -> Outcome:

@@ -284,3 +284,20 @@ def reopen(rows) -> list[int]:
         status=N.PENDING, attempts=0, next_attempt_at=now, lease_until=None
     )
     return ids
+
+
+def redeliver(pk: int, *, why: str, payload: dict) -> bool:
+    """A row taken by the receiving side that reported afterwards it could not deliver it (a
+    WhatsApp status webhook: error 131047) goes again, as `payload` says (e.g. as a template):
+    sent -> pending, due now. Once only: a repeat of that report finds the row no longer sent.
+    Returns whether it was reopened (tasks.queue delivers it)."""
+    return bool(
+        Notification.objects.filter(pk=pk, status=N.SENT).update(
+            status=N.PENDING,
+            payload=payload,
+            next_attempt_at=_now(),
+            lease_until=None,
+            sent_at=None,
+            last_error=why[:2000],
+        )
+    )

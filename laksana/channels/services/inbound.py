@@ -55,7 +55,7 @@ def receive(
             conversation = _conversation(region, message, who)
             with override("id"):
                 replies = converse(conversation, message, photo)
-            conversation.updated_at = clock.now()
+            conversation.updated_at = conversation.last_inbound_at = clock.now()
             conversation.save()
             _queue(conversation, message, replies)
     except IntegrityError:

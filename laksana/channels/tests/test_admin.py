@@ -62,3 +62,32 @@ def test_a_region_admin_sees_only_their_regions_settings(client, tangerang, cont
     assert f"{URL}{ours.pk}/change/" in listing
     assert f"{URL}{theirs.pk}/change/" not in listing
     assert client.get(f"{URL}{theirs.pk}/change/").status_code in (302, 403, 404)
+
+
+def test_whatsapp_template_names_are_checked_before_they_are_kept(client, tangerang):
+    account = _settings(tangerang)
+    admin = User.objects.create_superuser("root", "root@example.org", "pw-123456")
+    client.force_login(admin)
+    form = {
+        "region": tangerang.pk,
+        "provider": "whatsapp",
+        "enabled": "on",
+        "phone_number_id": "1000001",
+        **{name: "" for name in ("access_token", "app_secret", "verify_token", "bot_token")},
+        **{name: "" for name in ("secret_token", "gateway_url", "api_key", "sender")},
+    }
+    url = f"{URL}{account.pk}/change/"
+    wrong = client.post(url, {**form, "whatsapp_templates": '{"verifed": "Nama Salah"}'})
+    assert wrong.status_code == 200
+    assert "Jenis kabar tidak dikenal: verifed" in wrong.content.decode()
+    wrong = client.post(url, {**form, "whatsapp_templates": '{"verified": "Nama Salah"}'})
+    assert "hanya boleh huruf kecil" in wrong.content.decode()
+    right = client.post(url, {**form, "whatsapp_templates": '{"verified": "tng_verifikasi"}'})
+    assert right.status_code == 302
+    account.refresh_from_db()
+    assert account.whatsapp_templates == {"verified": "tng_verifikasi"}
+    assert account.access_token == "EAAG-very-secret-access-token-9876"
+    emptied = client.post(url, {**form, "whatsapp_templates": ""})  # left empty: the defaults
+    assert emptied.status_code == 302
+    account.refresh_from_db()
+    assert account.whatsapp_templates == {}

@@ -11,6 +11,8 @@ from laksana.complaints.models import Attachment, Complaint
 from laksana.notify.models import Notification
 from laksana.testing.personas import IN_TANGERANG
 
+from . import meta
+
 WA_ID = "6281234567890"
 counter = iter(range(1, 10_000))
 
@@ -43,6 +45,7 @@ def payload(message: dict, *, phone_number_id="1000001") -> dict:
 
 
 def post(client, body: dict, *, secret="app-secret-tng", region="kota-tangerang"):
+    meta.hears(body)
     raw = json.dumps(body).encode()
     signature = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
     return client.post(

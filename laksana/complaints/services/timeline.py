@@ -2,6 +2,7 @@
 
 import errno
 import logging
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from laksana.agencies.services import Staff
 from laksana.common import clock
 from laksana.common.errors import (
     Conflict,
+    DomainError,
     StorageFull,
     StorageUnavailable,
     ValidationFailed,
@@ -105,6 +107,44 @@ def acknowledge_disposition(*, staff: Staff, complaint: Complaint) -> Complaint:
 MAX_REPORT_PHOTOS = 5
 
 
+@dataclass
+class CitizenMessage:
+    complaint: Complaint
+    event: Event
+    photos: list  # the Attachments stored
+    refused: list[str]  # why each other photo was not
+
+
+def citizen_message(
+    *, complaint: Complaint, text: str, uploads=(), channel: str = ""
+) -> CitizenMessage:
+    """A message from the reporter that answers no question (e.g. a reply by e-mail to one of
+    our notifications while nothing is asked of them): a `message` event on the timeline, for
+    staff (internal: the citizen's own unmasked words, like a note), the status unchanged.
+
+    Its photos become the report's photos through the same checks as the portal's and at most
+    MAX_REPORT_PHOTOS in all, whatever the status (the citizen is showing what they see now);
+    a photo refused is left out and the reason returned, the message is kept all the same."""
+    with _editing(complaint, None) as c:
+        text = _text(text, field="text", required=not uploads)
+        data = {"channel": channel} if channel else None
+        c = _change(c, actor=Citizen(), type=Event.Type.MESSAGE, text=text, public=False, data=data)
+        # The complaint is locked: the latest message event is this one.
+        event = c.events.filter(type=Event.Type.MESSAGE).order_by("-id").first()
+        photos, refused = [], []
+        for upload in uploads:
+            if c.attachments.filter(purpose="report").count() >= MAX_REPORT_PHOTOS:
+                refused.append(
+                    _("Paling banyak %(n)d foto per laporan.") % {"n": MAX_REPORT_PHOTOS}
+                )
+                continue
+            try:
+                photos.append(_attach(c, Citizen(), upload, purpose="report"))
+            except DomainError as exc:  # raised before anything of the photo was written
+                refused.append(str(exc.detail))
+        return CitizenMessage(complaint=c, event=event, photos=photos, refused=refused)
+
+
 def add_photo(
     *, complaint: Complaint, actor: Actor, upload, purpose: str = "report", stage: str = ""
 ):
@@ -115,7 +155,6 @@ def add_photo(
     through Django's storage; write the event.
     """
     from ..models import Attachment
-    from ..photos import clean_image
 
     with _editing(complaint, None) as c:
         if purpose == Attachment.Purpose.EVIDENCE:
@@ -138,39 +177,48 @@ def add_photo(
                     code="too_many_photos",
                     fields={"photo": ""},
                 )
-        image = clean_image(upload)
-        attachment = Attachment(
-            region_id=c.region_id,
-            complaint=c,
-            purpose=purpose,
-            stage=stage,
-            content_type=image.content_type,
-            size=len(image.data),
-            width=image.width,
-            height=image.height,
-            sha256=image.sha256,
-            uploaded_by=actor.user if isinstance(actor, Staff) else None,
-            created_at=clock.now(),
+        return _attach(c, actor, upload, purpose=purpose, stage=stage)
+
+
+def _attach(c: Complaint, actor: Actor, upload, *, purpose: str, stage: str = ""):
+    """Check, store and record one photo of a locked complaint (add_photo checked who and when).
+    An image refused raises before anything is written."""
+    from ..models import Attachment
+    from ..photos import clean_image
+
+    image = clean_image(upload)
+    attachment = Attachment(
+        region_id=c.region_id,
+        complaint=c,
+        purpose=purpose,
+        stage=stage,
+        content_type=image.content_type,
+        size=len(image.data),
+        width=image.width,
+        height=image.height,
+        sha256=image.sha256,
+        uploaded_by=actor.user if isinstance(actor, Staff) else None,
+        created_at=clock.now(),
+    )
+    _store_file(attachment, f"photo.{image.extension}", image.as_file())
+    try:
+        attachment.save()
+        _change(
+            c,
+            actor=actor,
+            type=Event.Type.ATTACHMENT,
+            public=purpose == "report",
+            data={
+                "attachment": attachment.id,
+                "purpose": purpose,
+                **({"stage": stage} if stage else {}),
+            },
         )
-        _store_file(attachment, f"photo.{image.extension}", image.as_file())
-        try:
-            attachment.save()
-            _change(
-                c,
-                actor=actor,
-                type=Event.Type.ATTACHMENT,
-                public=purpose == "report",
-                data={
-                    "attachment": attachment.id,
-                    "purpose": purpose,
-                    **({"stage": stage} if stage else {}),
-                },
-            )
-        except BaseException:
-            # The row will not be committed: the file it names must not stay behind either.
-            _discard(attachment.file.storage, attachment.file.name)
-            raise
-        return attachment
+    except BaseException:
+        # The row will not be committed: the file it names must not stay behind either.
+        _discard(attachment.file.storage, attachment.file.name)
+        raise
+    return attachment
 
 
 def _store_file(attachment, name: str, content) -> None:

@@ -39,7 +39,7 @@ def texts_to(stand_in, provider: str, recipient: str) -> list[str]:
 def test_a_whatsapp_and_a_telegram_conversation_become_complaints_answered_on_the_stand_in(
     live_server, stand_in, tangerang
 ):
-    citizens = chats.ChatCitizens(tangerang, live_server.url, seed=16, pause=0)
+    citizens = chats.ChatCitizens(tangerang, live_server.url, seed=16, pause=0, stand_in=stand_in)
     citizens.conversation("whatsapp", photo=True)
     citizens.conversation("telegram", photo=False)
     whatsapp, telegram = citizens.finished
@@ -71,7 +71,7 @@ def test_a_refused_round_is_reported_not_raised_and_the_next_one_comes(
 ):
     """A webhook that refuses (here: the region's secret changed under the demo) fails only
     that round."""
-    citizens = chats.ChatCitizens(tangerang, live_server.url, seed=3, pause=0)
+    citizens = chats.ChatCitizens(tangerang, live_server.url, seed=3, pause=0, stand_in=stand_in)
     tangerang.channel_settings.filter(provider="telegram").update(secret_token="changed")
     with pytest.raises(chats.ChatFailed, match="403"):
         citizens.conversation("telegram")

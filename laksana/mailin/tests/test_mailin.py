@@ -12,6 +12,7 @@ from email.utils import make_msgid
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from laksana.agencies.models import Category
@@ -202,11 +203,13 @@ def test_a_reply_to_a_notification_answers_the_staff_question(inbox, operator, p
     assert outcome.state == "answer" and complaint.status == "in_progress"
     answered = Event.objects.get(complaint=complaint, type="answered")
     assert answered.text == "Rumah nomor 12, pagar hijau."
-    # Once answered, a further reply is told the status, and the complaint stays as it is.
+    # Once answered, a further reply is a message kept on it; the complaint stays as it is.
     again = _mail("Re: pertanyaan", "Tambahan.", In_Reply_To=f"<{notice.key}@laksana>")
-    assert services.handle(inbox, again.as_bytes()).state == "ignored"
+    assert services.handle(inbox, again.as_bytes()).state == "message"
     assert complaint.number in mail.outbox[-1].body
     assert Event.objects.filter(complaint=complaint, type="answered").count() == 1
+    complaint.refresh_from_db()
+    assert complaint.status == "in_progress"
 
 
 def test_another_regions_notification_key_is_not_a_thread_here(
@@ -248,3 +251,105 @@ def test_a_refused_login_is_kept_for_the_admin_and_raises_nothing(inbox):
     assert services.poll(inbox) == {"error": 1}
     inbox.refresh_from_db()
     assert inbox.last_error and inbox.last_polled_at
+
+
+def _in_progress(submit, operator, pupr):
+    complaint, _token = submit(email=CITIZEN)
+    complaint = complaints.dispose(
+        staff=operator, complaint=complaints.verify(staff=operator, complaint=complaint)
+    )
+    return complaints.accept(staff=pupr, complaint=complaint)
+
+
+def _resolved(submit, operator, pupr):
+    complaint = _in_progress(submit, operator, pupr)
+    complaints.add_photo(
+        complaint=complaint,
+        actor=pupr,
+        purpose="evidence",
+        upload=SimpleUploadedFile("bukti.jpg", jpeg_bytes()),
+    )
+    return complaints.resolve(staff=pupr, complaint=complaint, response="Sudah ditambal.")
+
+
+def _reply_to_latest(complaint, body: str, **kwargs) -> EmailMessage:
+    notice = Notification.objects.filter(complaint=complaint, recipient=CITIZEN).latest("id")
+    return _mail("Re: kabar laporan", body, In_Reply_To=f"<{notice.key}@laksana>", **kwargs)
+
+
+def test_a_reply_while_nothing_is_asked_is_kept_with_its_photo_shown_to_staff_and_acknowledged(
+    inbox, imap_server, submit, operator, pupr, other_operator, client, media_root
+):
+    complaint = _in_progress(submit, operator, pupr)
+    version = complaint.version
+    reply = _reply_to_latest(
+        complaint,
+        "Lubangnya makin lebar, kemarin ada motor jatuh.\n\n> Laporan Anda diteruskan",
+        photo=True,
+    )
+    _append(imap_server, reply)
+    assert services.poll(inbox) == {"message": 1}
+    complaint.refresh_from_db()
+    assert complaint.status == "in_progress" and complaint.version > version
+    message = Event.objects.get(complaint=complaint, type="message")
+    assert message.text == "Lubangnya makin lebar, kemarin ada motor jatuh."  # quote cut
+    assert not message.is_public and message.actor_label == "Pelapor"
+    assert message.data == {"channel": "email"}
+    photo = complaint.attachments.get(purpose="report")
+    assert photo.uploaded_by is None  # the citizen's, re-encoded like any other
+    kept = InboundMail.objects.get(message_id=reply["Message-ID"].strip("<>"))
+    assert (kept.state, kept.complaint_id) == ("message", complaint.pk)
+    # Acknowledged by reply in the same thread.
+    (ack,) = [m for m in mail.outbox if m.to == [CITIZEN] and "Pesan Anda" in m.body]
+    assert complaint.number in ack.body and "1 foto Anda ditambahkan" in ack.body
+    assert ack.extra_headers["In-Reply-To"] == reply["Message-ID"]
+    assert ack.extra_headers["Auto-Submitted"] == "auto-replied"
+    # Read once: neither the inbox nor the same message again adds anything.
+    assert services.poll(inbox) == {}
+    assert services.handle(inbox, reply.as_bytes()).state == "seen"
+    assert Event.objects.filter(complaint=complaint, type="message").count() == 1
+    assert complaint.attachments.count() == 1
+    # Staff read it on the console's complaint page; another region's staff see nothing.
+    page = f"/kota-tangerang/console/laporan/{complaint.number}/"
+    client.force_login(operator.user)
+    html = client.get(page).content.decode()
+    assert "Pesan dari pelapor" in html and "kemarin ada motor jatuh" in html
+    client.force_login(other_operator.user)
+    assert client.get(page).status_code in (403, 404)
+    html = client.get(f"/kota-contoh/console/laporan/{complaint.number}/").content.decode()
+    assert "kemarin ada motor jatuh" not in html
+
+
+def test_a_reply_to_a_resolved_complaint_is_kept_and_told_how_to_reopen(
+    inbox, submit, operator, pupr
+):
+    complaint = _resolved(submit, operator, pupr)
+    outcome = services.handle(
+        inbox, _reply_to_latest(complaint, "Belum beres, masih bocor.").as_bytes()
+    )
+    assert outcome.state == "message"
+    complaint.refresh_from_db()
+    assert complaint.status == "resolved"  # reopened only the way the portal reopens
+    assert Event.objects.filter(
+        complaint=complaint, type="message", text="Belum beres, masih bocor."
+    )
+    body = mail.outbox[-1].body
+    assert "Buka kembali laporan" in body and "sampai" in body
+    assert "/kota-tangerang/lacak/" in body
+
+
+def test_a_reply_to_a_closed_complaint_is_kept_and_told_to_report_again(
+    inbox, submit, operator, pupr
+):
+    complaint = complaints.close(actor=operator, complaint=_resolved(submit, operator, pupr))
+    reply = _reply_to_latest(complaint, "Lubangnya muncul lagi di tempat yang sama.")
+    assert services.handle(inbox, reply.as_bytes()).state == "message"
+    complaint.refresh_from_db()
+    assert complaint.status == "closed"
+    assert Event.objects.filter(complaint=complaint, type="message").count() == 1
+    body = mail.outbox[-1].body
+    assert "tidak dapat dibuka kembali" in body and "/kota-tangerang/lapor/" in body
+    # An empty reply (nothing written, nothing attached) keeps nothing.
+    empty = _reply_to_latest(complaint, "\n> Laporan Anda ditutup.")
+    assert services.handle(inbox, empty.as_bytes()).reason == "empty message"
+    assert Event.objects.filter(complaint=complaint, type="message").count() == 1

@@ -128,7 +128,11 @@ class Command(BaseCommand):
                     threading.Thread(
                         target=chats.run,
                         args=(region, local_base(host, port), stop),
-                        kwargs={"say": self.stdout.write, "mean_interval": chat_interval},
+                        kwargs={
+                            "say": self.stdout.write,
+                            "mean_interval": chat_interval,
+                            "stand_in": stand_in,
+                        },
                         daemon=True,
                         name="chats",
                     ).start()
