@@ -5,7 +5,7 @@ from django.utils.translation import pgettext
 
 from laksana.regions.models import Region
 
-from . import charts, services
+from . import charts, density, services
 from .periods import Period
 from .services import STAGE_LABELS, Scope, drill
 
@@ -183,6 +183,9 @@ def trends(scope: Scope, period: Period, *, by: str = "week") -> dict:
         "chart": chart,
         "sections": sections,
         "matrix": services.category_by_kelurahan(scope, period),
+        "map": density.density_map(scope, period),
+        "hot_spots": density.hot_spots(scope, period),
+        "hot_rule": HOT_RULE,
         "comparison": {
             "now": now_total,
             "previous": services.received_total(scope, previous),
@@ -191,6 +194,9 @@ def trends(scope: Scope, period: Period, *, by: str = "week") -> dict:
             "year_period": year,
         },
     }
+
+
+HOT_RULE = {"min": density.HOT_MIN, "factor": density.HOT_FACTOR, "history": density.HOT_HISTORY}
 
 
 def _bucket_label(day, by: str) -> str:
