@@ -21,6 +21,7 @@ from laksana.console import search
 from laksana.regions.models import Region
 
 from . import services
+from .models import FIELD_DURATIONS
 from .periods import Period
 from .services import STAGE_LABELS, Scope
 
@@ -99,6 +100,12 @@ def performance_table(scope: Scope, period: Period) -> Table:
         _("P90 tanggapan pertama (menit kerja)"),
         _("Median penyelesaian (menit kerja)"),
         _("P90 penyelesaian (menit kerja)"),
+        _("Median waktu mulai lapangan (menit kerja)"),
+        _("P90 waktu mulai lapangan (menit kerja)"),
+        _("Median perjalanan (menit kerja)"),
+        _("P90 perjalanan (menit kerja)"),
+        _("Median di lokasi (menit kerja)"),
+        _("P90 di lokasi (menit kerja)"),
         *[_("Tepat waktu: %(stage)s") % {"stage": s} for s in stages],
         _("Jumlah penilaian"),
         _("Rata-rata penilaian"),
@@ -126,6 +133,7 @@ def performance_table(scope: Scope, period: Period) -> Table:
                 f.p90("response_minutes"),
                 f.median("resolve_minutes"),
                 f.p90("resolve_minutes"),
+                *[g(name) for name in FIELD_DURATIONS for g in (f.median, f.p90)],
                 *[_round(f.within_share(s)) for s in STAGE_LABELS],
                 f["ratings"],
                 _round(f.rating),

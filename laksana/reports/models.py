@@ -28,7 +28,10 @@ COUNTERS = (
 STAGES = ("verify", "acknowledge", "respond", "resolve")
 STAGE_COUNTERS = tuple(f"{stage}_{end}" for stage in STAGES for end in ("within", "over"))
 # Working minutes, sorted: acknowledge in the command center's duty time, the others in office time.
-DURATIONS = ("ack_minutes", "response_minutes", "resolve_minutes")
+# The field work of the dispatch app's tasks: assigned → started (on the way), started → arrived
+# (travel), arrived → finished (on site).
+FIELD_DURATIONS = ("start_minutes", "travel_minutes", "onsite_minutes")
+DURATIONS = ("ack_minutes", "response_minutes", "resolve_minutes", *FIELD_DURATIONS)
 
 
 class DailyStat(models.Model):
@@ -112,6 +115,9 @@ class AgencyDay(models.Model):
     ack_minutes = models.JSONField(default=list)
     response_minutes = models.JSONField(default=list)
     resolve_minutes = models.JSONField(default=list)
+    start_minutes = models.JSONField(default=list)
+    travel_minutes = models.JSONField(default=list)
+    onsite_minutes = models.JSONField(default=list)
 
     class Meta:
         indexes = [models.Index(fields=["region", "day"], name="agencyday_region_day")]

@@ -213,6 +213,9 @@ def monthly_pdf(scope: Scope, period: Period, *, agency: Agency | None = None) -
         ["Median tanggapan pertama", minutes_text(total.median("response_minutes"))],
         ["Median penyelesaian", minutes_text(total.median("resolve_minutes"))],
         ["P90 penyelesaian", minutes_text(total.p90("resolve_minutes"))],
+        ["Median waktu mulai lapangan", minutes_text(total.median("start_minutes"))],
+        ["Median perjalanan petugas", minutes_text(total.median("travel_minutes"))],
+        ["Median di lokasi", minutes_text(total.median("onsite_minutes"))],
         *[
             [f"Tepat waktu: {label}", share_text(total.within_share(stage))]
             for stage, label in STAGE_LABELS.items()

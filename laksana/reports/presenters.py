@@ -6,6 +6,7 @@ from django.utils.translation import pgettext
 from laksana.regions.models import Region
 
 from . import charts, density, services
+from .models import FIELD_DURATIONS
 from .periods import Period
 from .services import STAGE_LABELS, Scope, drill
 
@@ -45,6 +46,11 @@ def figures_cells(figures: services.Figures) -> dict:
         "response_p90": minutes_text(figures.p90("response_minutes")),
         "resolve_median": minutes_text(figures.median("resolve_minutes")),
         "resolve_p90": minutes_text(figures.p90("resolve_minutes")),
+        "field": [
+            (minutes_text(figures.median(name)), minutes_text(figures.p90(name)))
+            for name in FIELD_DURATIONS
+        ],
+        "field_tasks": len(figures.samples["start_minutes"]),
         "stages": [share_text(figures.within_share(s)) for s in STAGE_LABELS],
         "reopen_rate": share_text(figures.reopen_rate),
         "rating": rating_text(figures.rating),
@@ -118,6 +124,7 @@ def performance(scope: Scope, period: Period) -> dict:
             **figures_cells(total),
         },
         "stage_labels": list(STAGE_LABELS.values()),
+        "field_rows": [r for r in rows if any(m != "–" for m, _p in r["field"])],
         "charts": [received_chart, respond_chart],
     }
 
