@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from laksana.agencies.models import Agency
 from laksana.regions.models import Region
 
 from . import charts, density, services
@@ -230,6 +231,7 @@ def transparency(region: Region, period: Period) -> dict:
         "ratings": total["ratings"],
         "categories": categories,
         "kecamatan": kecamatan,
+        "agencies": public_agencies(region, period),
         "category_chart": charts.bars(
             "chart-public-categories",
             _("Kategori terbanyak"),
@@ -239,6 +241,55 @@ def transparency(region: Region, period: Period) -> dict:
             "chart-public-kecamatan",
             _("Laporan per kecamatan"),
             [(r.label, r.counts["received"], str(r.counts["received"]), "") for r in kecamatan],
+        ),
+    }
+
+
+def public_agencies(region: Region, period: Period) -> list[dict]:
+    """The region page's list of agencies: their public figures, linking to their own page."""
+    by_agency = services.figures_by_agency(Scope.public(region), period)
+    agencies = Agency.objects.filter(region=region).in_bulk([a for a in by_agency if a])
+    found = [
+        {
+            "agency": agencies[a],
+            "disposed": f["disposed"],
+            "resolved": f["resolved"],
+            "respond_within": share_text(f.within_share("respond")),
+        }
+        for a, f in by_agency.items()
+        if a in agencies and (f["disposed"] or f["resolved"])
+    ]
+    return sorted(found, key=lambda r: (-r["disposed"], r["agency"].short_name))
+
+
+def agency_transparency(region: Region, agency, period: Period) -> dict:
+    """One agency's public page: the staff report's figures for its public complaints."""
+    scope = Scope(region, agency_ids=(agency.pk,), published_only=True)
+    total = services.totals(scope, period)
+    categories = services.agency_breakdown(scope, period, "category")
+    kecamatan = services.agency_breakdown(scope, period, "kecamatan")
+    cells = figures_cells(total)
+    return {
+        "period": period,
+        "agency": agency,
+        "total": total,
+        "figures": {
+            "disposed": total["disposed"],
+            "accepted": total["accepted"],
+            "resolved": total["resolved"],
+            "returned": total["returned"],
+            "forwarded": total["forwarded"],
+            "reopened": total["reopened"],
+            **cells,
+        },
+        # The agency's stages (verification is the command center's).
+        "stages": list(zip(list(STAGE_LABELS.values())[1:], cells["stages"][1:], strict=True)),
+        "categories": categories,
+        "kecamatan": kecamatan,
+        "category_chart": charts.bars(
+            "chart-agency-categories",
+            _("Disposisi diterima per kategori"),
+            [(r.label, r.counts["disposed"], str(r.counts["disposed"]), "") for r in categories],
         ),
     }
 

@@ -149,13 +149,45 @@ def transparency(request: HttpRequest, region_slug: str) -> HttpResponse:
     return render(request, "reports/transparency.html", context)
 
 
+def _public_period(request: HttpRequest, region: Region) -> Period:
+    try:
+        return _period(request, region)
+    except ValidationFailed:
+        return Period.last_days(clock.now().astimezone(region.tz).date(), 30)
+
+
+def _public_agency(region: Region, code: str) -> Agency:
+    agency = Agency.objects.filter(region=region, code=code).first()
+    if agency is None:
+        raise Http404(_("Tidak ditemukan."))
+    return agency
+
+
+@require_safe
+def transparency_agency(request: HttpRequest, region_slug: str, code: str) -> HttpResponse:
+    """One agency's public figures (the staff report's, for public complaints only)."""
+    region = _public_region(region_slug)
+    agency = _public_agency(region, code)
+    context = presenters.agency_transparency(region, agency, _public_period(request, region))
+    context.update(region=region, query=request.GET.urlencode())
+    return render(request, "reports/transparency_agency.html", context)
+
+
+@require_safe
+def transparency_agency_csv(request: HttpRequest, region_slug: str, code: str) -> HttpResponse:
+    region = _public_region(region_slug)
+    agency = _public_agency(region, code)
+    period = _public_period(request, region)
+    table = exports.public_agency_table(region, agency, period)
+    span = f"{period.first:%Y%m%d}-{period.last:%Y%m%d}"
+    name = f"transparansi-{region.slug}-{agency.code.lower()}-{span}"
+    return exports.respond(table, "csv", name)
+
+
 @require_safe
 def transparency_csv(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = _public_region(region_slug)
-    try:
-        period = _period(request, region)
-    except ValidationFailed:
-        period = Period.last_days(clock.now().astimezone(region.tz).date(), 30)
+    period = _public_period(request, region)
     table = exports.public_table(region, period)
     name = f"transparansi-{region.slug}-{period.first:%Y%m%d}-{period.last:%Y%m%d}"
     return exports.respond(table, "csv", name)
