@@ -167,11 +167,10 @@ def density_map(scope: Scope, period: Period, *, id: str = "map-density") -> Den
     coarse = level == "kecamatan" and has_kelurahan
     shown = level or ("kelurahan" if has_kelurahan else "kecamatan")
     per_area = counts_by_area(scope, period, measure)
-    areas = Area.objects.filter(region=region, level=shown).defer("boundary")
-    places = {
-        a.id: Place(a.id, a.code, a.name, a.parent.name if a.parent_id else "")
-        for a in areas.select_related("parent")
-    }
+    areas = Area.objects.filter(region=region, level=shown).values_list(
+        "id", "code", "name", "parent__name"
+    )
+    places = {i: Place(i, code, name, parent or "") for i, code, name, parent in areas}
     if shown == "kecamatan":  # a kelurahan's count goes to its kecamatan
         parents = dict(
             Area.objects.filter(region=region, parent__isnull=False).values_list("id", "parent_id")
