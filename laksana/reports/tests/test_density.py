@@ -130,3 +130,17 @@ def test_the_hot_spot_rule_compares_with_the_four_periods_before(tangerang):
     first = next(s for s in spots if s.kelurahan == places[0].name and not s.category)
     assert first.mean == 1.5 and first.factor_text == "2,0×"
     assert density.is_hot(3, [0, 0, 0, 0]) and not density.is_hot(2, [0, 0, 0, 0])
+
+
+def test_the_map_and_hot_spots_read_in_english(scene, tangerang):
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.force_login(person("pimpinan-r", tangerang, "viewer"))
+    page = client.get(TRENDS).content.decode()
+    assert "Hot spots" in page and "Incoming complaints per village" in page
+    assert "at least 3 complaints in this period" in page
+    assert "Titik rawan" not in page
+    agency = Client()
+    agency.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    text = agency.get(f"/{SLUG}/transparansi/opd/PUPR/").content.decode()
+    assert "dispositions received" in text and "The same figures as the staff" in text
