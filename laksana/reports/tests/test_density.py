@@ -144,3 +144,28 @@ def test_the_map_and_hot_spots_read_in_english(scene, tangerang):
     agency.post("/i18n/setlang/", {"language": "en", "next": "/"})
     text = agency.get(f"/{SLUG}/transparansi/opd/PUPR/").content.decode()
     assert "dispositions received" in text and "The same figures as the staff" in text
+
+
+def _filled_shapes(pdf: bytes) -> int:
+    """Filled-and-stroked paths (the map's polygons) in the PDF's page streams."""
+    import re
+    import zlib
+
+    found = 0
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            found += len(re.findall(rb"\sB\n", zlib.decompress(stream.group(1))))
+        except zlib.error:
+            continue
+    return found
+
+
+def test_the_monthly_pdf_draws_every_kelurahan(scene, tangerang):
+    month = Period.month(_today(tangerang).strftime("%Y-%m"))
+    kelurahan = Area.objects.filter(region=tangerang, level="kelurahan").count()
+    assert _filled_shapes(exports.monthly(tangerang, month, fmt="pdf")) >= kelurahan
+    # Without kelurahan boundaries, the kecamatan only.
+    Area.objects.filter(region=tangerang, level="kelurahan").update(boundary=None)
+    kecamatan = Area.objects.filter(region=tangerang, level="kecamatan").count()
+    shapes = _filled_shapes(exports.monthly(tangerang, month, fmt="pdf"))
+    assert kecamatan <= shapes < kelurahan
