@@ -12,7 +12,7 @@ drawn per kecamatan instead, and says so; without kecamatan boundaries either, o
 
 Hot spot rule (shown on the page): a kelurahan, or a kelurahan and category, is hot when its
 count this period is at least HOT_MIN and at least HOT_FACTOR times its mean over the
-HOT_HISTORY periods of the same length before it.
+HOT_HISTORY periods of the same length before it; for periods of up to HOT_MAX_DAYS.
 """
 
 import math
@@ -25,10 +25,12 @@ from shapely.geometry import shape
 from laksana.agencies.models import Category
 from laksana.regions.models import Area
 
+from .models import DimensionDay
 from .periods import Period
 from .services import Scope, drill
 
 HOT_MIN, HOT_FACTOR, HOT_HISTORY = 3, 2, 4
+HOT_MAX_DAYS = 92  # longer periods: no hot spots (five of them would be years of fine rows)
 CLASSES = 5
 MAP_WIDTH, MAP_PAD = 640, 8
 _GEOMETRY: dict = {}  # (region, level, fingerprint) -> projected rings, per process
@@ -155,6 +157,18 @@ def classes(top: int) -> tuple[int, list[tuple[str, str]]]:
 
 
 def counts_by_area(scope: Scope, period: Period, measure: str) -> dict:
+    """{area id: count}: received from the per-dimension rows (a few times fewer than the fine
+    ones), an agency's dispositions from the fine rows."""
+    if measure == "received":
+        rows = (
+            scope.rows(period, model=DimensionDay)
+            .filter(dimension="area")
+            .exclude(value="")
+            .values("value")
+            .annotate(n=Sum("received"))
+            .order_by()
+        )
+        return {int(row["value"]): row["n"] or 0 for row in rows}
     rows = scope.rows(period).values("area_id").annotate(n=Sum(measure)).order_by()
     return {row["area_id"]: row["n"] or 0 for row in rows if row["area_id"]}
 
@@ -250,6 +264,8 @@ def is_hot(count: int, earlier: list[int]) -> bool:
 def hot_spots(scope: Scope, period: Period, *, limit: int = 20) -> list[HotSpot]:
     """The kelurahan (all categories) and kelurahan × category cells that are hot (see the
     module's rule), hottest first; one query over the period and the HOT_HISTORY before it."""
+    if period.days > HOT_MAX_DAYS:
+        return []
     region = scope.region
     measure = measure_for(scope)
     earlier = history(period)

@@ -194,6 +194,7 @@ def trends(scope: Scope, period: Period, *, by: str = "week") -> dict:
         "map": density.density_map(scope, period),
         "hot_spots": density.hot_spots(scope, period),
         "hot_rule": HOT_RULE,
+        "hot_too_long": period.days > density.HOT_MAX_DAYS,
         "comparison": {
             "now": now_total,
             "previous": services.received_total(scope, previous),
@@ -204,7 +205,12 @@ def trends(scope: Scope, period: Period, *, by: str = "week") -> dict:
     }
 
 
-HOT_RULE = {"min": density.HOT_MIN, "factor": density.HOT_FACTOR, "history": density.HOT_HISTORY}
+HOT_RULE = {
+    "min": density.HOT_MIN,
+    "factor": density.HOT_FACTOR,
+    "history": density.HOT_HISTORY,
+    "max_days": density.HOT_MAX_DAYS,
+}
 
 
 def _bucket_label(day, by: str) -> str:

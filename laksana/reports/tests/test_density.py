@@ -10,7 +10,7 @@ from laksana.agencies.models import Category
 from laksana.common import clock
 from laksana.regions.models import Area
 from laksana.reports import density, exports
-from laksana.reports.models import DailyStat
+from laksana.reports.models import DailyStat, DimensionDay
 from laksana.reports.periods import Period
 from laksana.reports.services import Scope
 from laksana.testing.personas import person
@@ -41,7 +41,8 @@ def test_the_trends_page_draws_each_kelurahan_with_its_count_from_the_rollup(sce
     assert f"kelurahan={area.code}" in page
     assert "data-coarse" not in page
     # The numbers come from the aggregates, not from the complaints.
-    DailyStat.objects.filter(region=tangerang).delete()
+    for model in (DailyStat, DimensionDay):
+        model.objects.filter(region=tangerang).delete()
     page = _client(person("pimpinan-r", tangerang, "viewer")).get(TRENDS).content.decode()
     assert f"<title>{area.name}: 0</title>" in page
 
@@ -130,6 +131,8 @@ def test_the_hot_spot_rule_compares_with_the_four_periods_before(tangerang):
     first = next(s for s in spots if s.kelurahan == places[0].name and not s.category)
     assert first.mean == 1.5 and first.factor_text == "2,0×"
     assert density.is_hot(3, [0, 0, 0, 0]) and not density.is_hot(2, [0, 0, 0, 0])
+    # A year is too long a period to compare with four before it.
+    assert density.hot_spots(Scope(tangerang), Period.last_days(today, 365)) == []
 
 
 def test_the_map_and_hot_spots_read_in_english(scene, tangerang):
