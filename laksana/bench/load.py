@@ -38,9 +38,11 @@ def encode(request: dict, host_header: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + data
 
 
-async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
-    """Status, body and whether the server keeps the connection open."""
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool, float]:
+    """Status, body, whether the server keeps the connection open, and when the head came (the
+    first byte: a streamed response sends its head with its first chunk)."""
     head = await reader.readuntil(b"\r\n\r\n")
+    first = time.perf_counter()
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ", 2)[1])
     headers = {}
@@ -62,9 +64,9 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]
         body = await reader.readexactly(int(headers["content-length"]))
     else:
         body = await reader.read()
-        return status, body, False
+        return status, body, False, first
     keep = headers.get("connection", "").lower() != "close" and lines[0].startswith("HTTP/1.1")
-    return status, body, keep
+    return status, body, keep, first
 
 
 class Run:
@@ -74,6 +76,8 @@ class Run:
         self.host_header = spec.get("host_header", HOST)
         self.payloads = [encode(r, self.host_header) for r in spec["requests"]]
         self.ok = set(spec.get("ok", [200]))
+        # Time to the response's head instead of its last byte (the streamed exports).
+        self.first_byte = bool(spec.get("first_byte"))
         self.next = 0
         self.latencies: list[float] = []
         self.statuses: dict[str, int] = {}
@@ -96,8 +100,8 @@ class Run:
                     reader, writer = await asyncio.open_connection(HOST, self.port)
                 t0 = time.perf_counter()
                 writer.write(payload)
-                status, body, keep = await read_response(reader)
-                t1 = time.perf_counter()
+                status, body, keep, first = await read_response(reader)
+                t1 = first if self.first_byte else time.perf_counter()
             except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
                 if len(self.errors) < 20:
                     self.errors.append(repr(exc))

@@ -142,7 +142,28 @@ def prepare(*, size: int, seed: int, region_slug: str, days: int) -> dict:
         "filters": _filters(region),
         "deep_cursor": _deep_cursor(region, size),
         "intake": intake_bodies(region, seed + 1),
+        "month": _last_month(region),
+        "agency": _busiest_agency(region),
     }
+
+
+def _last_month(region: Region) -> str:
+    """The last whole month (YYYY-MM) in the region's zone: the report scenarios' month."""
+    first = timezone.now().astimezone(region.tz).date().replace(day=1)
+    before = first - timedelta(days=1)
+    return f"{before.year}-{before.month:02d}"
+
+
+def _busiest_agency(region: Region) -> str:
+    """The code of the agency with the most complaints (its public transparency page)."""
+    row = (
+        Complaint.objects.filter(region=region, agency__isnull=False)
+        .values("agency__code")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    return row["agency__code"] if row else ""
 
 
 def _track_tokens(region: Region, seed: int, first_seq: int, size: int) -> list[str]:

@@ -49,6 +49,10 @@ class Options:
     read_seconds: float = 0
     intake_seconds: float = 0
     sqlite: str = "off"  # "also": SQLite intake after PostgreSQL's scenarios; "only": just it
+    only: tuple[str, ...] = ()  # scenario name prefixes to run (empty: every scenario)
+
+    def selected(self, name: str) -> bool:
+        return not self.only or name.startswith(self.only)
 
     def __post_init__(self):
         # Enough for hundreds of samples of a 20–250 ms page at 4 clients, and for three
@@ -253,8 +257,10 @@ class Bench:
             for run in range(o.repeat):
                 say(f"  run {run + 1}/{o.repeat}")
                 self.reads(size, context)
-                self.intake(size, context)
-                self.live(size, context, env)
+                if o.selected("intake"):
+                    self.intake(size, context)
+                if o.selected(sc.LIVE.name):
+                    self.live(size, context, env)
             self.results.add("memory", size, "peak_rss_per_worker", "MB", max(server.peak_rss_mb()))
         finally:
             server.stop()
@@ -309,9 +315,12 @@ class Bench:
             raise RuntimeError(f"POST /api/v1/auth/token: {response.status} {data}")
         return data["token"]
 
-    def measure(self, requests: list[dict], *, clients: int, seconds: float, ok, port=None):
+    def measure(
+        self, requests: list[dict], *, clients: int, seconds: float, ok, port=None, first_byte=False
+    ):
         return run_load(
             {
+                "first_byte": first_byte,
                 "port": port or self.o.port,
                 "clients": clients,
                 "duration": seconds,
@@ -327,7 +336,7 @@ class Bench:
 
     def reads(self, size: int, context: dict) -> None:
         for read in sc.READS:
-            if read.name in self.results.pending:
+            if read.name in self.results.pending or not self.o.selected(read.name):
                 continue
             headers = sc.headers(read.auth, context)
             paths = read.paths(context)
@@ -342,7 +351,11 @@ class Bench:
                 continue
             requests = [{"path": p, "headers": headers} for p in paths]
             figures = self.measure(
-                requests, clients=self.o.read_clients, seconds=self.o.read_seconds, ok=[200]
+                requests,
+                clients=self.o.read_clients,
+                seconds=self.o.read_seconds,
+                ok=[200],
+                first_byte=read.first_byte,
             )
             self.record(read.name, size, figures)
 

@@ -35,6 +35,7 @@ class Read:
     target_ms: float = READ_TARGET_MS
     pending: str = ""  # which piece of work brings the page, when it answers 404
     peer: str | None = None  # the peer scenario it is compared with
+    first_byte: bool = False  # time to the response's head (streamed exports), not its end
 
 
 def _staff_list(c: dict) -> list[str]:
@@ -78,6 +79,15 @@ def _report(path: str) -> Callable[[dict], list[str]]:
     return lambda c: [f"/{c['region']}/console/statistik/{path}"]
 
 
+def _month(path: str) -> Callable[[dict], list[str]]:
+    """A report of the last whole month (prepare's `month`, inside the rolled-up weeks)."""
+    return lambda c: [f"/{c['region']}/console/statistik/{path}month={c['month']}"]
+
+
+def _public(path: str) -> Callable[[dict], list[str]]:
+    return lambda c: [f"/{c['region']}/transparansi/{path.format(**c)}"]
+
+
 READS = [
     Read("staff_list_filtered", _staff_list, "token", peer="ticket_list"),
     Read("staff_list_deep_page", _staff_list_deep, "token", peer="ticket_list_deep_page"),
@@ -97,6 +107,32 @@ READS = [
         REPORT_TARGET_MS,
     ),
     Read("report_monthly_pdf", _report("bulanan/?format=pdf"), "session", REPORT_TARGET_MS),
+    # A whole month: the trends page (with the density map and hot spots), and the first byte
+    # of its exports (CSV is streamed; XLSX and PDF are built before their first byte).
+    Read("report_trends_month", _month("tren/?"), "session", REPORT_TARGET_MS),
+    Read(
+        "report_performance_csv_month_first_byte",
+        _month("ekspor/kinerja.csv?"),
+        "session",
+        REPORT_TARGET_MS,
+        first_byte=True,
+    ),
+    Read(
+        "report_trends_csv_month_first_byte",
+        _month("ekspor/tren.csv?"),
+        "session",
+        REPORT_TARGET_MS,
+        first_byte=True,
+    ),
+    Read(
+        "report_monthly_xlsx_first_byte",
+        _month("bulanan/?format=xlsx&"),
+        "session",
+        REPORT_TARGET_MS,
+        first_byte=True,
+    ),
+    Read("transparency_region_30d", _public(""), "none", REPORT_TARGET_MS),
+    Read("transparency_agency_30d", _public("opd/{agency}/"), "none", REPORT_TARGET_MS),
     Read("console_home_leaders", lambda c: [f"/{c['region']}/console/"], "session"),
 ]
 

@@ -21,6 +21,7 @@ from laksana.console import search
 from laksana.regions.models import Region
 
 from . import services
+from .models import FIELD_DURATIONS
 from .periods import Period
 from .services import STAGE_LABELS, Scope
 
@@ -99,6 +100,12 @@ def performance_table(scope: Scope, period: Period) -> Table:
         _("P90 tanggapan pertama (menit kerja)"),
         _("Median penyelesaian (menit kerja)"),
         _("P90 penyelesaian (menit kerja)"),
+        _("Median waktu mulai lapangan (menit kerja)"),
+        _("P90 waktu mulai lapangan (menit kerja)"),
+        _("Median perjalanan (menit kerja)"),
+        _("P90 perjalanan (menit kerja)"),
+        _("Median di lokasi (menit kerja)"),
+        _("P90 di lokasi (menit kerja)"),
         *[_("Tepat waktu: %(stage)s") % {"stage": s} for s in stages],
         _("Jumlah penilaian"),
         _("Rata-rata penilaian"),
@@ -126,6 +133,7 @@ def performance_table(scope: Scope, period: Period) -> Table:
                 f.p90("response_minutes"),
                 f.median("resolve_minutes"),
                 f.p90("resolve_minutes"),
+                *[g(name) for name in FIELD_DURATIONS for g in (f.median, f.p90)],
                 *[_round(f.within_share(s)) for s in STAGE_LABELS],
                 f["ratings"],
                 _round(f.rating),
@@ -284,6 +292,54 @@ def public_table(region: Region, period: Period) -> Table:
                 ]
 
     return Table("transparansi", columns, rows())
+
+
+def public_agency_table(region: Region, agency: Agency, period: Period) -> Table:
+    """Open data of one agency: its public complaints' figures, then per category and kecamatan
+    the dispositions it received and what it resolved (no personal data)."""
+    scope = Scope(region, agency_ids=(agency.pk,), published_only=True)
+    total = services.totals(scope, period)
+    columns = ["opd", "dimensi", "kode", "nama", "nilai", "disposisi_diterima", "selesai"]
+    columns += ["periode_mulai", "periode_akhir"]
+    span = [period.first.isoformat(), period.last.isoformat()]
+
+    def rows():
+        measures = [
+            ("disposisi_diterima", total["disposed"]),
+            ("diterima_opd", total["accepted"]),
+            ("selesai", total["resolved"]),
+            ("dikembalikan", total["returned"]),
+            ("diteruskan", total["forwarded"]),
+            ("dibuka_kembali", total["reopened"]),
+            ("median_tanggapan_pertama_menit_kerja", total.median("response_minutes")),
+            ("median_penyelesaian_menit_kerja", total.median("resolve_minutes")),
+            ("p90_penyelesaian_menit_kerja", total.p90("resolve_minutes")),
+            ("median_perjalanan_petugas_menit_kerja", total.median("travel_minutes")),
+            *[(f"tepat_waktu_{s}", _round(total.within_share(s))) for s in STAGE_LABELS],
+            ("jumlah_penilaian", total["ratings"]),
+            ("rata_rata_penilaian", _round(total.rating)),
+        ]
+        for name, value in measures:
+            yield [
+                agency.code,
+                "ringkasan",
+                name,
+                "",
+                "" if value is None else value,
+                "",
+                "",
+                *span,
+            ]
+        for dimension in ("category", "kecamatan"):
+            for row in services.agency_breakdown(scope, period, dimension):
+                counts = row.counts
+                yield [agency.code, dimension, row.key, row.label, ""] + [
+                    counts["disposed"],
+                    counts["resolved"],
+                    *span,
+                ]
+
+    return Table("transparansi-opd", columns, rows())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ region, day, agency and publicness (AgencyDay: counters and durations), rebuilt 
 table by the rollup (rollup.py), never written by anything else. Reports sum these rows; they
 never scan complaints."""
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from laksana.agencies.models import Agency, Category
 from laksana.regions.models import Area, Region
@@ -28,7 +30,10 @@ COUNTERS = (
 STAGES = ("verify", "acknowledge", "respond", "resolve")
 STAGE_COUNTERS = tuple(f"{stage}_{end}" for stage in STAGES for end in ("within", "over"))
 # Working minutes, sorted: acknowledge in the command center's duty time, the others in office time.
-DURATIONS = ("ack_minutes", "response_minutes", "resolve_minutes")
+# The field work of the dispatch app's tasks: assigned → started (on the way), started → arrived
+# (travel), arrived → finished (on site).
+FIELD_DURATIONS = ("start_minutes", "travel_minutes", "onsite_minutes")
+DURATIONS = ("ack_minutes", "response_minutes", "resolve_minutes", *FIELD_DURATIONS)
 
 
 class DailyStat(models.Model):
@@ -112,6 +117,9 @@ class AgencyDay(models.Model):
     ack_minutes = models.JSONField(default=list)
     response_minutes = models.JSONField(default=list)
     resolve_minutes = models.JSONField(default=list)
+    start_minutes = models.JSONField(default=list)
+    travel_minutes = models.JSONField(default=list)
+    onsite_minutes = models.JSONField(default=list)
 
     class Meta:
         indexes = [models.Index(fields=["region", "day"], name="agencyday_region_day")]
@@ -152,3 +160,38 @@ class RollupCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id}@{self.last_event_id}"
+
+
+class ExportJob(models.Model):
+    """A large export written to a file by the worker (jobs.py): who asked for what, how far it
+    has come (the progress page), and the file when done. Only its owner may download it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("menunggu")
+        RUNNING = "running", _("berjalan")
+        DONE = "done", _("selesai")
+        FAILED = "failed", _("gagal")
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    report = models.CharField(max_length=16)  # exports.REPORTS key
+    fmt = models.CharField(max_length=8)  # csv | xlsx
+    query = models.TextField(blank=True)  # the page's query string (filters, period)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)  # rows expected (counted when asked)
+    done = models.PositiveIntegerField(default=0)  # rows written
+    file_name = models.CharField(max_length=200, blank=True)  # under settings.EXPORTS_DIR
+    download_name = models.CharField(max_length=200)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["region", "user", "created_at"], name="exportjob_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.report}.{self.fmt} ({self.state})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

@@ -9,7 +9,7 @@ from fpdf import FPDF
 from laksana.agencies.models import Agency
 from laksana.common import clock
 
-from . import services
+from . import density, services
 from .periods import Period
 from .presenters import minutes_text, rating_text, share_text
 from .services import STAGE_LABELS, Scope
@@ -95,6 +95,57 @@ def _series(pdf: FPDF, series: list[tuple[date, dict]], *, height=45, width=170)
     pdf.set_font("Helvetica", "", 9)
 
 
+CLASS_COLORS = {
+    "d0": (238, 240, 243),
+    "d1": (198, 219, 239),
+    "d2": (158, 202, 225),
+    "d3": (107, 174, 214),
+    "d4": (49, 130, 189),
+    "d5": (8, 81, 156),
+}
+
+
+def _choropleth(pdf: FPDF, found: density.DensityMap, *, width=120):
+    """The density map as filled PDF polygons, its legend, and the busiest places as a table."""
+    if found.coarse:
+        pdf.set_font("Helvetica", "", 8)
+        pdf.multi_cell(
+            0,
+            4,
+            _text("Batas kelurahan/desa belum lengkap: peta digambar per kecamatan."),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    if found.drawn and found.height:
+        k = width / found.width
+        height = found.height * k
+        if pdf.will_page_break(height + 12):
+            pdf.add_page()
+        x0, y0 = pdf.l_margin, pdf.get_y()
+        pdf.set_draw_color(255, 255, 255)
+        pdf.set_line_width(0.15)
+        for place in found.places:
+            pdf.set_fill_color(*CLASS_COLORS.get(place.css, CLASS_COLORS["d0"]))
+            for ring in place.rings:
+                pdf.polygon([(x0 + x * k, y0 + y * k) for x, y in ring], style="DF")
+        pdf.set_draw_color(0, 0, 0)
+        pdf.set_y(y0 + height + 2)
+        pdf.set_font("Helvetica", "", 8)
+        for css, text in found.legend:
+            pdf.set_fill_color(*CLASS_COLORS[css])
+            pdf.rect(pdf.get_x(), pdf.get_y() + 1, 3, 3, style="F")
+            pdf.set_x(pdf.get_x() + 4)
+            pdf.cell(18, 5, _text(text))
+        pdf.ln(6)
+    place_label = "Kelurahan" if found.level == "kelurahan" else "Kecamatan"
+    _table(
+        pdf,
+        [place_label, "Kecamatan" if found.level == "kelurahan" else "", "Jumlah"],
+        [[p.name, p.parent, p.count] for p in found.ranked[:15]],
+        [60, 60, 25],
+    )
+
+
 def _table(pdf: FPDF, header: list[str], rows: list[list], widths: list[float]):
     pdf.set_font("Helvetica", "B", 7)
     for text, w in zip(header, widths, strict=True):
@@ -162,6 +213,9 @@ def monthly_pdf(scope: Scope, period: Period, *, agency: Agency | None = None) -
         ["Median tanggapan pertama", minutes_text(total.median("response_minutes"))],
         ["Median penyelesaian", minutes_text(total.median("resolve_minutes"))],
         ["P90 penyelesaian", minutes_text(total.p90("resolve_minutes"))],
+        ["Median waktu mulai lapangan", minutes_text(total.median("start_minutes"))],
+        ["Median perjalanan petugas", minutes_text(total.median("travel_minutes"))],
+        ["Median di lokasi", minutes_text(total.median("onsite_minutes"))],
         *[
             [f"Tepat waktu: {label}", share_text(total.within_share(stage))]
             for stage, label in STAGE_LABELS.items()
@@ -221,5 +275,29 @@ def monthly_pdf(scope: Scope, period: Period, *, agency: Agency | None = None) -
             for r in kecamatan
         ],
         [60, 25, 25, 30, 30],
+    )
+    found = density.density_map(scope, period)
+    _heading(pdf, f"{found.title} (peta kepadatan)")
+    _choropleth(pdf, found)
+    spots = density.hot_spots(scope, period, limit=15)
+    _heading(pdf, "Titik rawan")
+    pdf.set_font("Helvetica", "", 8)
+    pdf.multi_cell(
+        0,
+        4,
+        _text(
+            f"Kelurahan (atau kelurahan dan kategori) dengan paling sedikit {density.HOT_MIN} "
+            f"laporan bulan ini dan paling sedikit {density.HOT_FACTOR}x rata-ratanya pada "
+            f"{density.HOT_HISTORY} bulan sebelumnya."
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    _table(
+        pdf,
+        ["Kelurahan", "Kategori", "Bulan ini", "Rata-rata sebelumnya"],
+        [[s.kelurahan, s.category or "Semua kategori", s.count, s.mean_text] for s in spots]
+        or [["Tidak ada titik rawan", "", "", ""]],
+        [55, 60, 25, 35],
     )
     return bytes(pdf.output())

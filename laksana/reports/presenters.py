@@ -3,9 +3,11 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from laksana.agencies.models import Agency
 from laksana.regions.models import Region
 
-from . import charts, services
+from . import charts, density, services
+from .models import FIELD_DURATIONS
 from .periods import Period
 from .services import STAGE_LABELS, Scope, drill
 
@@ -45,6 +47,11 @@ def figures_cells(figures: services.Figures) -> dict:
         "response_p90": minutes_text(figures.p90("response_minutes")),
         "resolve_median": minutes_text(figures.median("resolve_minutes")),
         "resolve_p90": minutes_text(figures.p90("resolve_minutes")),
+        "field": [
+            (minutes_text(figures.median(name)), minutes_text(figures.p90(name)))
+            for name in FIELD_DURATIONS
+        ],
+        "field_tasks": len(figures.samples["start_minutes"]),
         "stages": [share_text(figures.within_share(s)) for s in STAGE_LABELS],
         "reopen_rate": share_text(figures.reopen_rate),
         "rating": rating_text(figures.rating),
@@ -118,6 +125,7 @@ def performance(scope: Scope, period: Period) -> dict:
             **figures_cells(total),
         },
         "stage_labels": list(STAGE_LABELS.values()),
+        "field_rows": [r for r in rows if any(m != "–" for m, _p in r["field"])],
         "charts": [received_chart, respond_chart],
     }
 
@@ -183,6 +191,10 @@ def trends(scope: Scope, period: Period, *, by: str = "week") -> dict:
         "chart": chart,
         "sections": sections,
         "matrix": services.category_by_kelurahan(scope, period),
+        "map": density.density_map(scope, period),
+        "hot_spots": density.hot_spots(scope, period),
+        "hot_rule": HOT_RULE,
+        "hot_too_long": period.days > density.HOT_MAX_DAYS,
         "comparison": {
             "now": now_total,
             "previous": services.received_total(scope, previous),
@@ -191,6 +203,14 @@ def trends(scope: Scope, period: Period, *, by: str = "week") -> dict:
             "year_period": year,
         },
     }
+
+
+HOT_RULE = {
+    "min": density.HOT_MIN,
+    "factor": density.HOT_FACTOR,
+    "history": density.HOT_HISTORY,
+    "max_days": density.HOT_MAX_DAYS,
+}
 
 
 def _bucket_label(day, by: str) -> str:
@@ -217,6 +237,7 @@ def transparency(region: Region, period: Period) -> dict:
         "ratings": total["ratings"],
         "categories": categories,
         "kecamatan": kecamatan,
+        "agencies": public_agencies(region, period),
         "category_chart": charts.bars(
             "chart-public-categories",
             _("Kategori terbanyak"),
@@ -226,6 +247,55 @@ def transparency(region: Region, period: Period) -> dict:
             "chart-public-kecamatan",
             _("Laporan per kecamatan"),
             [(r.label, r.counts["received"], str(r.counts["received"]), "") for r in kecamatan],
+        ),
+    }
+
+
+def public_agencies(region: Region, period: Period) -> list[dict]:
+    """The region page's list of agencies: their public figures, linking to their own page."""
+    by_agency = services.figures_by_agency(Scope.public(region), period)
+    agencies = Agency.objects.filter(region=region).in_bulk([a for a in by_agency if a])
+    found = [
+        {
+            "agency": agencies[a],
+            "disposed": f["disposed"],
+            "resolved": f["resolved"],
+            "respond_within": share_text(f.within_share("respond")),
+        }
+        for a, f in by_agency.items()
+        if a in agencies and (f["disposed"] or f["resolved"])
+    ]
+    return sorted(found, key=lambda r: (-r["disposed"], r["agency"].short_name))
+
+
+def agency_transparency(region: Region, agency, period: Period) -> dict:
+    """One agency's public page: the staff report's figures for its public complaints."""
+    scope = Scope(region, agency_ids=(agency.pk,), published_only=True)
+    total = services.totals(scope, period)
+    categories = services.agency_breakdown(scope, period, "category")
+    kecamatan = services.agency_breakdown(scope, period, "kecamatan")
+    cells = figures_cells(total)
+    return {
+        "period": period,
+        "agency": agency,
+        "total": total,
+        "figures": {
+            "disposed": total["disposed"],
+            "accepted": total["accepted"],
+            "resolved": total["resolved"],
+            "returned": total["returned"],
+            "forwarded": total["forwarded"],
+            "reopened": total["reopened"],
+            **cells,
+        },
+        # The agency's stages (verification is the command center's).
+        "stages": list(zip(list(STAGE_LABELS.values())[1:], cells["stages"][1:], strict=True)),
+        "categories": categories,
+        "kecamatan": kecamatan,
+        "category_chart": charts.bars(
+            "chart-agency-categories",
+            _("Disposisi diterima per kategori"),
+            [(r.label, r.counts["disposed"], str(r.counts["disposed"]), "") for r in categories],
         ),
     }
 

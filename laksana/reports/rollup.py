@@ -21,7 +21,11 @@ Definitions (README, "Reports"):
   acceptance after it, in duty time;
 - first response: from each disposition (or forward) to the agency's first response after it,
   in office time;
-- resolve: from submission to the complaint's first resolution, in office time.
+- resolve: from submission to the complaint's first resolution, in office time;
+- field work (the dispatch app's task events, `assigned` then `field` with its step): time to
+  start from the assignment to the officer's START (on the way), travel from START to the
+  check-in (on site), on site from the check-in to FINISH; each in office time, counted for the
+  agency that had the complaint (the task's agency) on the day the later event happened.
 """
 
 import math
@@ -130,6 +134,14 @@ def working_minutes(calendar, start: datetime, end: datetime, *, clock_name: str
     return round(calendar.between(start, end, clock=clock_name) / 60)
 
 
+# A field step's duration: (step, the step it follows, duration name).
+FIELD_STEPS = {
+    "en_route": ("assigned", "start_minutes"),
+    "on_site": ("en_route", "travel_minutes"),
+    "finished": ("on_site", "onsite_minutes"),
+}
+
+
 class Replay:
     """One complaint's timeline replayed event by event (steps 2 and 3 above)."""
 
@@ -149,6 +161,7 @@ class Replay:
         self.acked = True  # the current disposition was acknowledged (or there is none)
         self.answered = True  # the current disposition had its first response
         self.resolved_once = False
+        self.tasks: dict = {}  # assignment id -> {step: when}
 
     def plan(self, now: datetime) -> deadlines.Plan:
         if self.state["submitted_at"] is None:  # before the submitted event: no stage yet
@@ -200,6 +213,8 @@ class Replay:
             durations["resolve_minutes"] = working_minutes(
                 self.calendar, state["submitted_at"], at, clock_name="office"
             )
+        if kind in (E.ASSIGNED, E.FIELD):
+            self._field(kind, data, at, durations)
         if to_status:
             state["status"] = to_status
         if kind in _TIMELINE:
@@ -215,6 +230,20 @@ class Replay:
             # command center's even when it ends with a disposition to an agency.
             within = at <= before.deadline(self.calendar)
             self.emit(at, holder, {f"{before.stage}_{'within' if within else 'over'}": 1}, {})
+
+    def _field(self, kind: str, data: dict, at: datetime, durations: dict) -> None:
+        task = data.get("assignment")
+        if task is None:
+            return
+        step = "assigned" if kind == E.ASSIGNED else data.get("step", "")
+        steps = self.tasks.setdefault(task, {})
+        steps.setdefault(step, at)
+        if step in FIELD_STEPS:
+            before, name = FIELD_STEPS[step]
+            if before in steps:
+                durations[name] = working_minutes(
+                    self.calendar, steps[before], at, clock_name="office"
+                )
 
 
 def _complaint_ids(region: Region, days: list[date]) -> list[int]:

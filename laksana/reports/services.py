@@ -143,6 +143,11 @@ def _figures_by(scope: Scope, period: Period, key) -> dict:
     return found
 
 
+def figures_by_agency(scope: Scope, period: Period) -> dict:
+    """{agency id (None: the command center): Figures} of the period."""
+    return _figures_by(scope, period, lambda row: row["agency_id"])
+
+
 def totals(scope: Scope, period: Period) -> Figures:
     return _figures_by(scope, period, lambda row: None).get(None) or Figures()
 
@@ -383,3 +388,27 @@ def drill(region: Region, period: Period | None, measure: str, **filters) -> str
     if period is not None and measure not in ("open", "overdue"):
         query.update(period.query())
     return list_url(region, **query)
+
+
+# ---------------------------------------------------------------------------------------------
+# An agency's own breakdowns (the public agency page): what reached it and what it resolved
+
+
+def agency_breakdown(scope: Scope, period: Period, dimension: str) -> list[Breakdown]:
+    """Dispositions received and complaints resolved per category or kecamatan, from the fine
+    rows of the scope's agencies (received is counted before any agency has a complaint)."""
+    column, labels = _labels(scope.region, dimension)
+    counts = _counts_only(scope, period, column, ("disposed", "resolved"))
+    merged: dict = defaultdict(lambda: defaultdict(int))
+    for value, found in counts.items():
+        code, _label = labels.get(value, ("", str(_("Tidak diketahui"))))
+        for name, n in found.items():
+            merged[code][name] += n
+    names = {code: label for code, label in labels.values()}
+    rows = [
+        Breakdown(code, names.get(code, str(_("Tidak diketahui"))), dict(found), 0, 0)
+        for code, found in merged.items()
+        if found["disposed"] or found["resolved"]
+    ]
+    rows.sort(key=lambda r: (-r.counts["disposed"], -r.counts["resolved"], r.label))
+    return rows

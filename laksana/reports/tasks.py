@@ -9,3 +9,12 @@ def rollup() -> dict:
     from .rollup import catch_up_all
 
     return catch_up_all()
+
+
+@task()
+def export(job_id: int) -> dict:
+    """Write a large export's file (jobs.run; the progress page polls the job)."""
+    from .jobs import run
+
+    job = run(job_id)
+    return {"state": job.state, "rows": job.done}

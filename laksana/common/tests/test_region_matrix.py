@@ -56,7 +56,7 @@ ACTIONS = {
 # matrix keeps guarding; once fixed, the test fails until its line here goes.
 
 # Downloads every visitor may take (open data): their content is checked for secrets like a page.
-OPEN_DATA = ("/transparansi/data.csv",)
+OPEN_DATA = ("/transparansi/data.csv", "/transparansi/opd/PUPR/data.csv")
 KNOWN: dict[str, str] = {}  # prefix -> the open issue that lets it leak, while it does
 # Admin models of the whole installation (no region): filled with whatever rows exist.
 GLOBAL = {"sla.periodicjob", "django_tasks_database.dbtaskresult"}
@@ -171,6 +171,8 @@ class Filler:
                 return [str(i) for i in b.response_template_ids]
             if "sp4n-lapor" in template:
                 return [str(i) for i in b.lapor_import_ids]
+            if "/ekspor/tugas/" in template:
+                return [str(i) for i in b.export_job_ids]
             return None
         if param == "path":
             if template.startswith("/media/"):

@@ -16,6 +16,7 @@ from laksana.bench.generator import generate
 from laksana.common import clock
 from laksana.complaints.models import Complaint, Event
 from laksana.demo.services import ensure_accounts, seed_history
+from laksana.dispatch.demo import seed as seed_field_work
 from laksana.regions.calendar import calendar_for
 from laksana.reports import rollup
 from laksana.reports.models import (
@@ -45,6 +46,15 @@ SIMPLE = {
     E.REOPENED: "reopened",
 }
 VERIFY_ENDS = {E.DISPOSED, E.REJECTED, E.MERGED, E.ACKNOWLEDGED}
+# A field step, the step before it and the duration between them.
+FIELD = {"en_route": ("assigned", "start"), "on_site": ("en_route", "travel")}
+FIELD["finished"] = ("on_site", "onsite")
+
+
+def _field_step(event) -> str:
+    if event.type == E.ASSIGNED:
+        return "assigned"
+    return event.data.get("step", "") if event.type == E.FIELD else ""
 
 
 @pytest.fixture
@@ -52,6 +62,7 @@ def history(tangerang, media_root):
     generate(tangerang, count=150, seed=11, days=60, chunk=64)
     ensure_accounts(tangerang)
     seed_history(tangerang, count=40)
+    seed_field_work(tangerang)  # field tasks at every step (assigned, started, arrived, done)
     return tangerang
 
 
@@ -136,6 +147,17 @@ def _expected(region) -> dict:
                     j = events.index(answer)
                     minutes = calendar.between(event.created_at, answer.created_at)
                     samples[key(answer, j)]["response_minutes"].append(round(minutes / 60))
+            step = _field_step(event)
+            if step in FIELD:  # look back for the same task's step before this one
+                before, name = FIELD[step]
+                task = event.data["assignment"]
+                start = next(
+                    e
+                    for e in events[:i]
+                    if _field_step(e) == before and e.data.get("assignment") == task
+                )
+                minutes = calendar.between(start.created_at, event.created_at)
+                samples[k][f"{name}_minutes"].append(round(minutes / 60))
             if event.type == E.RESOLVED and first_resolved:
                 first_resolved = False
                 minutes = calendar.between(submitted.created_at, event.created_at)
@@ -216,6 +238,9 @@ def test_every_figure_of_the_rollup_equals_a_recount_from_raw_events(history):
     assert totals["acknowledge_within"] + totals["acknowledge_over"] > 0
     assert totals["respond_within"] + totals["respond_over"] > 0
     assert totals["verify_within"] > 0
+    # Field work is in the recount: the demo's tasks started, arrived and finished.
+    for name in ("start_minutes", "travel_minutes", "onsite_minutes"):
+        assert any(name in found for found in samples.values()), name
 
 
 def test_rebuilding_is_idempotent_and_the_job_catches_up_from_its_cursor(history, operator):

@@ -59,6 +59,12 @@ class Command(BaseCommand):
             default="off",
             help="Intake on the embedded default (a SQLite file, one worker) too, or only that",
         )
+        parser.add_argument(
+            "--only",
+            default="",
+            help="Comma-separated scenario name prefixes to run (e.g. report_,transparency_); "
+            "default every scenario",
+        )
         parser.add_argument("--prepare", action="store_true", help="(internal) fill the database")
 
     def handle(self, *args, **o):
@@ -88,6 +94,7 @@ class Command(BaseCommand):
             read_seconds=o["read_seconds"],
             intake_seconds=o["intake_seconds"],
             sqlite=o["sqlite"],
+            only=tuple(p.strip() for p in o["only"].split(",") if p.strip()),
         )
         results = Bench(options).run()
         self.stdout.write((options.output / "latest.md").read_text())

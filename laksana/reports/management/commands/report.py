@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Reports. `report rollup [--region SLUG] [--since DATE]` rebuilds the daily aggregates "
         "from the event table (safe to rerun); `report monthly --region SLUG --month YYYY-MM "
-        "--format pdf|xlsx [--output FILE]` writes the monthly report."
+        "--format pdf|xlsx [--output FILE]` writes the monthly report; `report export-jobs` "
+        "writes the large exports still waiting (when the worker's queue was away)."
     )
 
     def add_arguments(self, parser):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         monthly.add_argument("--format", choices=("pdf", "xlsx"), default="pdf")
         monthly.add_argument("--agency", help="Agency code (default: the whole region)")
         monthly.add_argument("--output", help="File to write (default: laporan-SLUG-MONTH.EXT)")
+        sub.add_parser("export-jobs", help="Write the large exports still queued")
 
     def _regions(self, slug):
         regions = Region.objects.defer("boundary")
@@ -36,6 +38,8 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if action == "rollup":
             return self._rollup(options)
+        if action == "export-jobs":
+            return self._export_jobs()
         return self._monthly(options)
 
     def _rollup(self, options):
@@ -53,6 +57,15 @@ class Command(BaseCommand):
                 f"{region.slug}: {result.days} day(s), {result.complaints} complaint(s), "
                 f"{result.events} event(s) replayed, {result.rows} row(s)"
             )
+
+    def _export_jobs(self):
+        from laksana.reports import jobs
+        from laksana.reports.models import ExportJob
+
+        waiting = ExportJob.objects.filter(state=ExportJob.State.QUEUED).order_by("id")
+        for pk in list(waiting.values_list("pk", flat=True)):
+            job = jobs.run(pk)
+            self.stdout.write(f"export {job.pk}: {job.state}, {job.done} row(s)")
 
     def _monthly(self, options):
         from laksana.reports import exports
