@@ -230,41 +230,21 @@ class ProviderStandIn:
     def status_webhook(self, wamid: str, phone_number_id: str) -> dict:
         """Meta's webhook reporting that message `wamid` failed outside the window (131047)."""
         error = _graph_error(131047, "Re-engagement message")["error"]
-        return {
-            "object": "whatsapp_business_account",
-            "entry": [
+        status = {
+            "id": wamid,
+            "status": "failed",
+            "timestamp": str(int(time.time())),
+            "recipient_id": self.undelivered.get(wamid, ""),
+            "errors": [
                 {
-                    "id": "WABA-1",
-                    "changes": [
-                        {
-                            "field": "messages",
-                            "value": {
-                                "messaging_product": "whatsapp",
-                                "metadata": {"phone_number_id": phone_number_id},
-                                "statuses": [
-                                    {
-                                        "id": wamid,
-                                        "status": "failed",
-                                        "timestamp": str(int(time.time())),
-                                        "recipient_id": self.undelivered.get(wamid, ""),
-                                        "errors": [
-                                            {
-                                                "code": 131047,
-                                                "title": "Re-engagement message",
-                                                "message": "Re-engagement message",
-                                                "error_data": {
-                                                    "details": error["error_data"]["details"]
-                                                },
-                                            }
-                                        ],
-                                    }
-                                ],
-                            },
-                        }
-                    ],
+                    "code": 131047,
+                    "title": "Re-engagement message",
+                    "message": "Re-engagement message",
+                    "error_data": {"details": error["error_data"]["details"]},
                 }
             ],
         }
+        return whatsapp_webhook({"statuses": [status]}, phone_number_id=phone_number_id)
 
     SENDING = {
         "whatsapp": r"/v21\.0/\d+/messages",
@@ -287,3 +267,26 @@ class ProviderStandIn:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def whatsapp_webhook(value: dict, *, phone_number_id: str, **metadata) -> dict:
+    """The envelope of a Cloud API webhook call around one change's `value` (messages or
+    statuses), as Meta posts it."""
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "WABA-1",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {**metadata, "phone_number_id": phone_number_id},
+                            **value,
+                        },
+                    }
+                ],
+            }
+        ],
+    }

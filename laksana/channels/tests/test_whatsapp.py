@@ -6,6 +6,7 @@ import hmac
 import json
 
 from laksana.channels.models import ChatReport, Conversation, InboundMessage
+from laksana.channels.standins import whatsapp_webhook
 from laksana.complaints import services as complaints
 from laksana.complaints.models import Attachment, Complaint
 from laksana.notify.models import Notification
@@ -20,28 +21,11 @@ counter = iter(range(1, 10_000))
 def payload(message: dict, *, phone_number_id="1000001") -> dict:
     n = next(counter)
     message = {"from": WA_ID, "id": f"wamid.IN{n:04d}", "timestamp": "1764720000", **message}
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [
-            {
-                "id": "WABA-1",
-                "changes": [
-                    {
-                        "field": "messages",
-                        "value": {
-                            "messaging_product": "whatsapp",
-                            "metadata": {
-                                "display_phone_number": "6221555000",
-                                "phone_number_id": phone_number_id,
-                            },
-                            "contacts": [{"profile": {"name": "Siti"}, "wa_id": WA_ID}],
-                            "messages": [message],
-                        },
-                    }
-                ],
-            }
-        ],
-    }
+    return whatsapp_webhook(
+        {"contacts": [{"profile": {"name": "Siti"}, "wa_id": WA_ID}], "messages": [message]},
+        phone_number_id=phone_number_id,
+        display_phone_number="6221555000",
+    )
 
 
 def post(client, body: dict, *, secret="app-secret-tng", region="kota-tangerang"):
