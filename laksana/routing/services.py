@@ -420,13 +420,19 @@ def retrain_all() -> dict[str, int]:
     return done
 
 
-def safe_suggest_for(complaint: Complaint) -> Suggestion | None:
+def safe_suggest_for(complaint: Complaint, *, shown: str | None = None) -> Suggestion | None:
     """suggest_for, but a broken or missing model never breaks the page that asks: the rules
-    (category default agency, area rules) are the fallback."""
+    (category default agency, area rules) are the fallback. `shown` (form, api, bulk): a person
+    sees it, so it is recorded for the accuracy in real use (routing.usage)."""
     import logging
 
     try:
-        return suggest_for(complaint)
+        s = suggest_for(complaint)
+        if shown is not None:
+            from .usage import record_shown
+
+            record_shown(complaint, s, shown)
+        return s
     except Exception:  # noqa: BLE001 - a suggestion is optional; log and go on without it
         logging.getLogger(__name__).exception("routing suggestion failed for %s", complaint.pk)
         return None
@@ -435,7 +441,7 @@ def safe_suggest_for(complaint: Complaint) -> Suggestion | None:
 def for_form(complaint: Complaint) -> dict | None:
     """What the verification form shows: the top category and agency, whether each is confident
     enough to be pre-selected, its percentage and the words that drove it."""
-    s = safe_suggest_for(complaint)
+    s = safe_suggest_for(complaint, shown="form")
     if s is None:
         return None
 
