@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -35,7 +36,10 @@ from laksana.conf import env, env_list
 from .models import DuplicateLink
 from .services import complaint_text
 
-CANDIDATES = 200
+CANDIDATES = 100
+# A new report is linked inside its submission's transaction, while the region's stream head is
+# held (see complaints.services.core._insert_event): only the newest few nearby are compared.
+ARRIVAL_CANDIDATES = 10
 MIN_SCORE = 0.35  # shown in the console from here
 CLUSTER = 0.6  # the wall folds a new report into an earlier one from here
 OTHER_CATEGORY = 0.75  # a report filed under another category is less likely the same problem
@@ -87,7 +91,11 @@ def _located(c: Complaint) -> bool:
 
 
 def nearby(
-    complaint: Complaint, *, base: QuerySet | None = None, same_category: bool = False
+    complaint: Complaint,
+    *,
+    base: QuerySet | None = None,
+    same_category: bool = False,
+    pool: int = CANDIDATES,
 ) -> QuerySet:
     """Step 2: the bounded candidate query (region, window, bounding box, at most CANDIDATES)."""
     qs = Complaint.objects.filter(region_id=complaint.region_id) if base is None else base
@@ -114,10 +122,11 @@ def nearby(
             "number", "status", "title", "description", "address", "lat", "lng", "submitted_at",
             "category_id", "category__name", "category__code", "region_id", "is_confidential",
         )
-        .order_by("-submitted_at", "-id")[:CANDIDATES]
+        .order_by("-submitted_at", "-id")[:pool]
     )  # fmt: skip
 
 
+@lru_cache(maxsize=4096)  # an earlier report is compared with every later one nearby
 def _grams(text: str) -> Counter:
     """Character 3-5-grams inside each word padded with spaces (like scikit-learn's char_wb)."""
     grams: Counter = Counter()
@@ -161,10 +170,11 @@ def candidates(
     same_category: bool = False,
     limit: int = 5,
     minimum: float = MIN_SCORE,
+    pool: int = CANDIDATES,
 ) -> list[Match]:
     """Earlier or later reports that may be about the same problem, best first (see the module's
     steps). `base` narrows them to what the asking staff member may see."""
-    found = list(nearby(complaint, base=base, same_category=same_category))
+    found = list(nearby(complaint, base=base, same_category=same_category, pool=pool))
     reach = radius(complaint.category.code)
     span_hours = window().total_seconds() / 3600
     kept: list[tuple[Complaint, float | None]] = []
@@ -222,7 +232,10 @@ def link_arrival(complaint: Complaint) -> DuplicateLink | None:
     like (from CLUSTER), pointing at the first report of that incident."""
     if not _located(complaint):
         return None
-    best = next(iter(candidates(complaint, same_category=True, limit=1, minimum=CLUSTER)), None)
+    found = candidates(
+        complaint, same_category=True, limit=1, minimum=CLUSTER, pool=ARRIVAL_CANDIDATES
+    )
+    best = found[0] if found else None
     if best is None or best.complaint.submitted_at > complaint.submitted_at:
         return None
     original = best.complaint
