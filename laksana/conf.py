@@ -176,6 +176,21 @@ SETTINGS: dict[str, Setting] = {
             "DEFAULT_FROM_EMAIL", "Laksana <laksana@localhost>", "Sender of notification e-mail."
         ),
         Setting(
+            "ROUTING_DUPLICATE_METRES",
+            "200",
+            "Possible duplicates: default radius in metres around a report's place.",
+        ),
+        Setting(
+            "ROUTING_DUPLICATE_RADII",
+            "POHON=100,BANJIR=500,KEBAKARAN=300,PENCEMARAN=500,JALAN-RUSAK=150",
+            "Possible duplicates: radius per category code (CODE=metres, comma-separated).",
+        ),
+        Setting(
+            "ROUTING_DUPLICATE_HOURS",
+            "72",
+            "Possible duplicates: hours either side of a report's submission to look in.",
+        ),
+        Setting(
             "LIVE_ACK_TARGET_MINUTES",
             "15",
             "Minutes within which an agency's liaison should acknowledge a disposition.",

@@ -47,6 +47,7 @@ urlpatterns = [
     path("<slug:region_slug>/console/apikeys/", include("laksana.open311.console_urls")),
     path("<slug:region_slug>/console/sp4n-lapor/", include("laksana.lapor.urls")),
     path("<slug:region_slug>/console/statistik/", include("laksana.reports.urls")),
+    path("<slug:region_slug>/console/saran-rute/", include("laksana.routing.urls")),
     path("<slug:region_slug>/console/", include("laksana.console.urls")),
     path("<slug:region_slug>/transparansi/", include("laksana.reports.public_urls")),
     path("<slug:region_slug>/live/", include("laksana.live.urls")),

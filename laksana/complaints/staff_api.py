@@ -88,7 +88,9 @@ def complaint_detail(request, slug: str, number: str, include: Query[str] = ""):
     from laksana.routing.services import as_dict, safe_suggest_for
 
     view = staff_view(staff, complaint, contact=details)
-    view["suggestion"] = as_dict(safe_suggest_for(complaint))
+    # Recorded as shown only to those who decide (routing.usage: accuracy in real use).
+    shown = "api" if staff.has("operator", "region_admin") else None
+    view["suggestion"] = as_dict(safe_suggest_for(complaint, shown=shown))
     return view
 
 

@@ -56,6 +56,8 @@ def places(staff: Staff, path: str) -> list[Place]:
     if console:
         add("console:complaints", _("Semua laporan"))
         add("reports:performance", _("Statistik"))
+    if staff.has(Role.REGION_ADMIN, Role.VIEWER, Role.AUDITOR):
+        add("routing:usage", _("Saran rute"))
     if operator or handler:
         add("dispatch:home", _("Lapangan"))
         add("dispatch:officers", _("Petugas"))

@@ -6,12 +6,14 @@ the description, the address or staff notes), and no coordinates of a confidenti
 
 import json
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 
 from laksana.common.timefmt import local_iso
 from laksana.complaints.models import Complaint, Event
 
-RELATED = ("category", "area", "area__parent", "agency", "region")
+# duplicate_link (routing.DuplicateLink): the earlier report of the same incident, if any.
+RELATED = ("category", "area", "area__parent", "agency", "region", "duplicate_link")
 # Just the columns the cards read (complaint_card, desk_card): a complaint row is wide and
 # boundaries are large JSON documents, and the hub renders every event through these.
 CARD = (
@@ -26,6 +28,7 @@ CARD = (
         "area__parent__name",
     ),
     *("agency__short_name", "agency__code", "region__timezone"),
+    "duplicate_link__original_number",
 )
 EVENT = ("region", "complaint", "agency", "type", "to_status", "created_at", "data")
 
@@ -53,7 +56,16 @@ def complaint_card(c: Complaint) -> dict:
         "deadline_ts": c.next_deadline.timestamp() if c.next_deadline else None,
         "lat": None if hidden else round(c.lat, 5),
         "lng": None if hidden else round(c.lng, 5),
+        # One incident, several reports: the wall counts this one on the first (routing).
+        "similar_to": _similar_to(c),
     }
+
+
+def _similar_to(c: Complaint) -> str | None:
+    try:
+        return c.duplicate_link.original_number
+    except ObjectDoesNotExist:
+        return None
 
 
 def desk_card(c: Complaint) -> dict:

@@ -230,8 +230,15 @@ def open_map(ctx: WallContext) -> dict:
 @panel("incoming", slot="side", refresh="never")
 def incoming(ctx: WallContext) -> dict:
     newest = with_cards(Complaint.objects.filter(region=ctx.region))
-    newest = newest.order_by("-submitted_at", "-id")[:INCOMING]
-    return {"items": [complaint_card(c) for c in newest]}
+    newest = list(newest.order_by("-submitted_at", "-id")[:INCOMING])
+    # How many later reports each is the first of (routing's duplicate links): one incident.
+    similar = dict(
+        Complaint.objects.filter(pk__in=[c.pk for c in newest])
+        .annotate(n=Count("similar_links"))
+        .filter(n__gt=0)
+        .values_list("pk", "n")
+    )
+    return {"items": [{**complaint_card(c), "similar": similar.get(c.pk, 0)} for c in newest]}
 
 
 @panel("numbers", slot="top")

@@ -25,6 +25,7 @@ def _labels() -> dict:
         "channel": {c.value: str(c.label) for c in Channel},
         "event": {t.value: str(t.label) for t in Event.Type},
         "emergency": _("DARURAT"),
+        "similar": _("+%s laporan serupa"),
         "minutes": _("mnt"),
         "hours": _("jam"),
         "days": _("hari"),

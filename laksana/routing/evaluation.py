@@ -164,6 +164,9 @@ def evaluate(region: Region, *, file: Path | None = None) -> dict:
         _fit(rows, target)
         part["train_seconds"] = round(time.perf_counter() - started, 2)
         report[target] = part
+    from .usage import real_use
+
+    report["real_use"] = real_use(region)
     return report
 
 
@@ -199,6 +202,10 @@ def table(report: dict) -> str:
                 lines.append(f"{target} ({name}): top confusions (true -> predicted: count)")
                 for c in result["confusions"]:
                     lines.append(f"  {c['true']} -> {c['predicted']}: {c['count']}")
+    if report.get("real_use"):
+        from .usage import table as real_use_table
+
+        lines += ["", *real_use_table(report["real_use"])]
     if report.get("file_problems"):
         lines += ["", "File problems:"] + [f"  {p}" for p in report["file_problems"]]
     return "\n".join(lines)

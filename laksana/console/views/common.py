@@ -145,7 +145,11 @@ def complaint_context(staff: Staff, complaint: Complaint, *, contact: dict | Non
     if "reject" in can:
         context["reject_templates"] = rejection_templates(region)
     if "merge" in can:
+        from laksana.routing.duplicates import for_staff
+
         context["candidates"] = search.duplicate_candidates(staff, complaint)
+        # Scored by place (the category's radius), words and time (routing.duplicates).
+        context["similar"] = for_staff(staff, complaint)
     if can & {"respond", "resolve"}:
         context["response_templates"] = list(
             ResponseTemplate.objects.filter(region=region, agency_id=complaint.agency_id)

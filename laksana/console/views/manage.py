@@ -68,7 +68,7 @@ def _accept_suggestion(staff: Staff, complaint, threshold: float) -> str:
     from laksana.complaints.models import Status
     from laksana.routing.services import safe_suggest_for
 
-    s = safe_suggest_for(complaint)
+    s = safe_suggest_for(complaint, shown="bulk")
     if s is None or s.agency is None or s.agency.confidence < threshold:
         return _("Saran OPD di bawah %(percent)d%%; diputuskan operator.") % {
             "percent": round(threshold * 100)

@@ -69,3 +69,19 @@ def test_the_wall_map_draws_the_kecamatan_and_kelurahan(served, operator, browse
     assert int(drawn.get_attribute("data-boundaries-kelurahan")) >= 100
     assert page.locator("#wall-map .leaflet-overlay-pane path").count() > 113
     expect(page.locator("#wall-map .kec-label", has_text="Karawaci")).to_be_visible()
+
+
+def test_reports_of_one_incident_are_one_row_on_the_wall(served, operator, browse):
+    page = browse(session_cookie(operator.user), "/kota-tangerang/live/")
+    expect(page.locator('#wall-mode[data-state="live"]')).to_be_visible()
+    tree = "Pohon besar tumbang menutup jalan, mobil tidak bisa lewat"
+    first = served.submit(category="POHON", description=tree)
+    again = served.submit(category="POHON", description=tree.lower())
+    row = page.locator(f'#incoming li[data-number="{first}"]')
+    expect(row.locator(".similar")).to_have_text("+1 laporan serupa")
+    expect(page.locator(f'#incoming li[data-number="{again}"]')).to_have_count(0)
+    page.reload()  # the panel's first render folds it the same way
+    expect(page.locator(f'#incoming li[data-number="{first}"] .similar')).to_have_text(
+        "+1 laporan serupa"
+    )
+    expect(page.locator(f'#incoming li[data-number="{again}"]')).to_have_count(0)

@@ -7,9 +7,22 @@
   function row(card) {
     const li = el("li", {dataset: {number: card.number, ts: card.submitted_ts}},
       el("span", {className: "num"}), el("span", {className: "badge"}), el("span", {className: "cat"}),
-      el("span", {className: "where"}), el("span", {className: "chan"}), el("time", {className: "age"}));
+      el("span", {className: "where"}), el("span", {className: "chan"}), el("time", {className: "age"}),
+      el("span", {className: "similar"}));
     fill(li, card);
+    similar(li, card.similar || 0);
     return li;
+  }
+  /* One incident, several reports: later ones are counted on the first report's row. */
+  function similar(li, n) {
+    li.dataset.similar = n;
+    const badge = li.querySelector(".similar");
+    badge.hidden = !n;
+    badge.textContent = n ? LiveWall.labels.similar.replace("%s", n) : "";
+  }
+  function fold(items) {
+    const shown = new Set(items.map(card => card.number));
+    return items.filter(card => !(card.similar_to && shown.has(card.similar_to)));
   }
   function fill(li, card) {
     const labels = LiveWall.labels;
@@ -41,12 +54,22 @@
   new ResizeObserver(clip).observe(document.getElementById("incoming"));
 
   LiveWall.panel("incoming", {
-    render(data) { list().replaceChildren(...data.items.map(row)); clip(); },
+    render(data) { list().replaceChildren(...fold(data.items).map(row)); clip(); },
     onEvent(item) {
       const card = item.complaint;
-      const known = [...list().children].find(li => li.dataset.number === card.number);
+      const rows = [...list().children];
+      const known = rows.find(li => li.dataset.number === card.number);
       if (known) { fill(known, card); return; }
       if (item.type !== "submitted") return;
+      const first = card.similar_to && rows.find(li => li.dataset.number === card.similar_to);
+      if (first) {
+        similar(first, +first.dataset.similar + 1);
+        first.classList.remove("new");
+        void first.offsetWidth;  // restart the arrival highlight
+        first.classList.add("new");
+        clip();
+        return;
+      }
       const li = row(card);
       li.classList.add("new");
       list().prepend(li);

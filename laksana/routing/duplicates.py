@@ -1,0 +1,269 @@
+"""Possible duplicates (issue 19): the same problem reported several times, scored 0..1 with
+reasons, for the console (merge) and the wall (a cluster of reports is one incident).
+
+Steps of `candidates`:
+1. the radius and window of the report's category (ROUTING_DUPLICATE_RADII, else
+   ROUTING_DUPLICATE_METRES; ROUTING_DUPLICATE_HOURS either side of its submission);
+2. the region's reports in that window (index region + submitted_at, or region + category +
+   status + submitted_at for the same category only) inside the radius's bounding box, at most
+   CANDIDATES of them: never a scan of all complaints. Without a place, the same category only;
+3. the exact distance (haversine), kept when within the radius;
+4. text similarity: cosine of TF-IDF character n-grams (3-5 inside words, like the model's
+   char_wb: robust to "jln", typos), the IDF from these few texts;
+5. score = weighted place, words and time nearness (place counts most when both have one),
+   lowered for another category; kept from MIN_SCORE, best first.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import lru_cache
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from laksana.common import clock
+from laksana.complaints.hooks import EventSubscriber
+from laksana.complaints.models import OPEN_STATUSES, Complaint, Status
+from laksana.conf import env, env_list
+
+from .models import DuplicateLink
+from .services import complaint_text
+
+CANDIDATES = 100
+# A new report is linked inside its submission's transaction, while the region's stream head is
+# held (see complaints.services.core._insert_event): only the newest few nearby are compared.
+ARRIVAL_CANDIDATES = 10
+MIN_SCORE = 0.35  # shown in the console from here
+CLUSTER = 0.6  # the wall folds a new report into an earlier one from here
+OTHER_CATEGORY = 0.75  # a report filed under another category is less likely the same problem
+WEIGHTS = {"place": 0.45, "text": 0.35, "time": 0.2}
+WEIGHTS_NO_PLACE = {"text": 0.65, "time": 0.35}
+NO_PLACE = 0.8  # without places to compare the score never reaches certainty
+_GONE = (Status.REJECTED, Status.DUPLICATE)
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class Match:
+    complaint: Complaint
+    score: float
+    metres: float | None
+    hours: float
+    text: float
+    same_category: bool
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+def radius(category_code: str) -> int:
+    """Metres within which two reports of this category may be about one problem: a fallen
+    tree is one spot, a flood covers streets."""
+    for item in env_list("ROUTING_DUPLICATE_RADII"):
+        code, _sep, metres = item.partition("=")
+        if code.strip().upper() == category_code.upper() and metres.strip().isdigit():
+            return int(metres)
+    return int(env("ROUTING_DUPLICATE_METRES"))
+
+
+def window() -> timedelta:
+    return timedelta(hours=float(env("ROUTING_DUPLICATE_HOURS")))
+
+
+def metres_between(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def _located(c: Complaint) -> bool:
+    return c.lat is not None and c.lng is not None
+
+
+def nearby(
+    complaint: Complaint,
+    *,
+    base: QuerySet | None = None,
+    same_category: bool = False,
+    pool: int = CANDIDATES,
+) -> QuerySet:
+    """Step 2: the bounded candidate query (region, window, bounding box, at most CANDIDATES)."""
+    qs = Complaint.objects.filter(region_id=complaint.region_id) if base is None else base
+    span = window()
+    qs = qs.filter(
+        submitted_at__gte=complaint.submitted_at - span,
+        submitted_at__lte=complaint.submitted_at + span,
+    ).exclude(pk=complaint.pk)
+    if same_category or not _located(complaint):
+        # The (region, category, status, submitted_at) index: one range per open status.
+        qs = qs.filter(category_id=complaint.category_id, status__in=OPEN_STATUSES)
+    else:
+        qs = qs.exclude(status__in=_GONE)
+    if _located(complaint):
+        dlat = radius(complaint.category.code) / 111_320
+        dlng = dlat / max(math.cos(math.radians(complaint.lat)), 0.01)
+        qs = qs.filter(
+            lat__range=(complaint.lat - dlat, complaint.lat + dlat),
+            lng__range=(complaint.lng - dlng, complaint.lng + dlng),
+        )
+    return (
+        qs.select_related("category")
+        .only(
+            "number", "status", "title", "description", "address", "lat", "lng", "submitted_at",
+            "category_id", "category__name", "category__code", "region_id", "is_confidential",
+        )
+        .order_by("-submitted_at", "-id")[:pool]
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=4096)  # an earlier report is compared with every later one nearby
+def _grams(text: str) -> Counter:
+    """Character 3-5-grams inside each word padded with spaces (like scikit-learn's char_wb)."""
+    grams: Counter = Counter()
+    for word in _WORD.findall(text.lower()):
+        padded = f" {word} "
+        for n in range(3, 6):
+            grams.update(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+def _similarities(text: str, others: list[str]) -> list[float]:
+    """Cosine of sublinear TF-IDF vectors of character n-grams, the IDF over these texts only.
+    Plain Python: a few short texts, and it runs inside a submission's transaction."""
+    docs = [_grams(t) for t in (text, *others)]
+    df: Counter = Counter(g for d in docs for g in d)
+    total = len(docs)
+    idf = {g: math.log((1 + total) / (1 + n)) + 1 for g, n in df.items()}
+
+    def vector(d: Counter) -> dict[str, float]:
+        v = {g: (1 + math.log(n)) * idf[g] for g, n in d.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        return {g: x / norm for g, x in v.items()}
+
+    vectors = [vector(d) for d in docs]
+    mine = vectors[0]
+    return [sum(x * mine.get(g, 0.0) for g, x in v.items()) for v in vectors[1:]]
+
+
+def _hours_label(hours: float) -> str:
+    if hours < 1:
+        return _("selisih %(n)d menit") % {"n": round(hours * 60)}
+    if hours < 48:
+        return _("selisih %(n)d jam") % {"n": round(hours)}
+    return _("selisih %(n)d hari") % {"n": round(hours / 24)}
+
+
+def candidates(
+    complaint: Complaint,
+    *,
+    base: QuerySet | None = None,
+    same_category: bool = False,
+    limit: int = 5,
+    minimum: float = MIN_SCORE,
+    pool: int = CANDIDATES,
+) -> list[Match]:
+    """Earlier or later reports that may be about the same problem, best first (see the module's
+    steps). `base` narrows them to what the asking staff member may see."""
+    found = list(nearby(complaint, base=base, same_category=same_category, pool=pool))
+    reach = radius(complaint.category.code)
+    span_hours = window().total_seconds() / 3600
+    kept: list[tuple[Complaint, float | None]] = []
+    for other in found:
+        metres = None
+        if _located(complaint) and _located(other):
+            metres = metres_between(complaint.lat, complaint.lng, other.lat, other.lng)
+            if metres > reach:
+                continue
+        kept.append((other, metres))
+    text = complaint_text(complaint.title, complaint.description)
+    similar = _similarities(text, [complaint_text(o.title, o.description) for o, _m in kept])
+    matches = []
+    for (other, metres), words in zip(kept, similar, strict=True):
+        hours = abs((other.submitted_at - complaint.submitted_at).total_seconds()) / 3600
+        near_in_time = max(0.0, 1 - hours / span_hours) if span_hours else 0.0
+        if metres is not None:
+            place = max(0.0, 1 - metres / reach)
+            score = (
+                WEIGHTS["place"] * place + WEIGHTS["text"] * words + WEIGHTS["time"] * near_in_time
+            )
+        else:
+            score = NO_PLACE * (
+                WEIGHTS_NO_PLACE["text"] * words + WEIGHTS_NO_PLACE["time"] * near_in_time
+            )
+        same = other.category_id == complaint.category_id
+        if not same:
+            score *= OTHER_CATEGORY
+        if score < minimum:
+            continue
+        reasons = []
+        if metres is not None:
+            reasons.append(_("%(m)d m (radius %(r)d m)") % {"m": round(metres), "r": reach})
+        else:
+            reasons.append(_("tanpa lokasi"))
+        reasons.append(_("teks mirip %(p)d%%") % {"p": round(words * 100)})
+        reasons.append(_hours_label(hours))
+        reasons.append(_("kategori sama") if same else _("kategori lain: %(name)s") % {
+            "name": other.category.name
+        })  # fmt: skip
+        matches.append(Match(other, round(score, 4), metres, hours, round(words, 4), same, reasons))
+    matches.sort(key=lambda m: (-m.score, m.complaint.pk))
+    return matches[:limit]
+
+
+def for_staff(staff, complaint: Complaint, *, limit: int = 5) -> list[Match]:
+    """The console's "Kemungkinan duplikat": only reports this staff member may see."""
+    from laksana.complaints.services import visible_to
+
+    return candidates(complaint, base=visible_to(staff), limit=limit)
+
+
+def link_arrival(complaint: Complaint) -> DuplicateLink | None:
+    """When a located report arrives: the earlier open report of its category it most looks
+    like (from CLUSTER), pointing at the first report of that incident."""
+    if not _located(complaint):
+        return None
+    found = candidates(
+        complaint, same_category=True, limit=1, minimum=CLUSTER, pool=ARRIVAL_CANDIDATES
+    )
+    best = found[0] if found else None
+    if best is None or best.complaint.submitted_at > complaint.submitted_at:
+        return None
+    original = best.complaint
+    earlier = (
+        DuplicateLink.objects.filter(complaint=original)
+        .values_list("original_id", "original_number")
+        .first()
+    )
+    original_id, number = earlier if earlier else (original.pk, original.number)
+    return DuplicateLink.objects.create(
+        region_id=complaint.region_id,
+        complaint=complaint,
+        original_id=original_id,
+        original_number=number,
+        score=best.score,
+        created_at=clock.now(),
+    )
+
+
+class ArrivalLinks(EventSubscriber):
+    """Registered in RoutingConfig.ready(): links a new report to its incident in the
+    submission's transaction, so the wall's card of that event already knows it."""
+
+    def written(self, event, complaint, *, by_citizen: bool, prepared) -> None:
+        if event.type != "submitted" or not _located(complaint):
+            return
+        try:
+            with transaction.atomic():  # a savepoint: a failure here never loses the report
+                link_arrival(complaint)
+        except Exception:  # noqa: BLE001 - clustering is optional; log and keep the report
+            logging.getLogger(__name__).exception("duplicate link failed for %s", complaint.pk)
