@@ -225,6 +225,7 @@ def test_no_stored_text_runs_as_script_on_any_page_for_any_role(served, tangeran
     ]
     watch = Watch()
     opened = dict.fromkeys(["citizen", *people], 0)
+    live_lat = -6.15  # the live complaints' places, southwards from the reports above
     with playwright_session() as playwright:
         browser = launch_chromium(playwright)
         try:
@@ -248,7 +249,12 @@ def test_no_stored_text_runs_as_script_on_any_page_for_any_role(served, tangeran
                     if path.endswith("/live/") and role == "operator" and response.ok:
                         # A live event while the wall is open: a new complaint with payload text.
                         page.wait_for_selector('#wall-mode[data-state="live"]')
+                        # 2 km from every other report (the wall opens more than once): a row
+                        # of its own, not folded into another's as "+1 laporan serupa".
+                        live_lat -= 0.02
                         live_number = served.submit(
+                            lat=live_lat,
+                            lng=106.64,
                             description=payload("live complaint description"),
                             name=payload("live reporter name", limit=120),
                         )
