@@ -27,6 +27,7 @@ log = logging.getLogger("laksana.channels")
 Step = Conversation.Step
 
 MAX_OPTIONS = 9  # one digit to type; WhatsApp lists hold 10 rows
+CONFIDENT = 0.5  # the routing model's confidence from which the conversation proposes its guess
 GREETINGS = {
     "halo", "hallo", "hai", "hi", "hello", "p", "pagi", "siang", "sore", "malam", "start",
     "/start", "mulai", "lapor", "assalamualaikum", "selamat pagi", "selamat siang",
@@ -239,7 +240,8 @@ def _pick(answer: str, codes: list[str], *, prefix: str) -> str | None:
 
 
 def suggested_categories(region: Region, description: str) -> list[Category]:
-    """The region's public categories, those sharing most words with the description first."""
+    """The region's public categories: the routing model's suggestions first (when the region
+    has a model), then those sharing most words with the description."""
     words = set(re.findall(r"[a-z]{3,}", description.lower()))
     categories = list(
         Category.objects.filter(region=region, is_public=True, is_active=True).order_by(
@@ -255,7 +257,20 @@ def suggested_categories(region: Region, description: str) -> list[Category]:
         )
         return len(words & vocabulary)
 
-    return sorted(categories, key=lambda c: -score(c))
+    ranked = sorted(categories, key=lambda c: -score(c))
+    guessed = [g.code for g in _model_guesses(region, description)]
+    by_code = {c.code: c for c in ranked}
+    first = [by_code[code] for code in guessed if code in by_code]
+    return first + [c for c in ranked if c.code not in guessed]
+
+
+def _model_guesses(region: Region, description: str) -> list:
+    """The routing model's category guesses (routing.services.Guess), best first; none when
+    the region has no model yet."""
+    from laksana.routing.services import suggest
+
+    suggestion = suggest(region, description) if description.strip() else None
+    return suggestion.categories if suggestion else []
 
 
 def offered_categories(region: Region, description: str) -> list[Category]:
@@ -265,9 +280,19 @@ def offered_categories(region: Region, description: str) -> list[Category]:
 
 def _category_question(conversation: Conversation) -> Reply:
     draft = conversation.draft
-    shown = offered_categories(conversation.region, draft.get("description", ""))
+    description = draft.get("description", "")
+    shown = offered_categories(conversation.region, description)
     draft["category_choices"] = [c.code for c in shown]
-    lines = [_("Pilih kategori laporan, balas dengan angka:")]
+    guesses = _model_guesses(conversation.region, description)
+    sure = guesses and guesses[0].confidence >= CONFIDENT and shown[0].code == guesses[0].code
+    if sure:
+        # The model proposes; the citizen confirms with "1" or picks another.
+        lines = [
+            _("Sepertinya laporan ini tentang “%(name)s”. Balas 1 bila benar, atau angka lain:")
+            % {"name": shown[0].name}
+        ]
+    else:
+        lines = [_("Pilih kategori laporan, balas dengan angka:")]
     lines += [f"{i}. {c.name}" for i, c in enumerate(shown, 1)]
     return Reply("\n".join(lines), options=[(f"cat:{c.code}", c.name) for c in shown])
 
