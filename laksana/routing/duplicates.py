@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from laksana.common import clock
+from laksana.common.optional import optional
 from laksana.complaints.hooks import EventSubscriber
 from laksana.complaints.models import OPEN_STATUSES, Complaint, Status
 from laksana.conf import env, env_list
@@ -262,8 +262,5 @@ class ArrivalLinks(EventSubscriber):
     def written(self, event, complaint, *, by_citizen: bool, prepared) -> None:
         if event.type != "submitted" or not _located(complaint):
             return
-        try:
-            with transaction.atomic():  # a savepoint: a failure here never loses the report
-                link_arrival(complaint)
-        except Exception:  # noqa: BLE001 - clustering is optional; log and keep the report
-            logging.getLogger(__name__).exception("duplicate link failed for %s", complaint.pk)
+        with optional(f"duplicate link of {complaint.pk}", log=logging.getLogger(__name__)):
+            link_arrival(complaint)

@@ -429,16 +429,16 @@ def safe_suggest_for(complaint: Complaint, *, shown: str | None = None) -> Sugge
     sees it, so it is recorded for the accuracy in real use (routing.usage)."""
     import logging
 
-    try:
+    from laksana.common.optional import optional
+
+    s = None
+    with optional(f"routing suggestion for {complaint.pk}", log=logging.getLogger(__name__)):
         s = suggest_for(complaint)
         if shown is not None:
             from .usage import record_shown
 
             record_shown(complaint, s, shown)
-        return s
-    except Exception:  # noqa: BLE001 - a suggestion is optional; log and go on without it
-        logging.getLogger(__name__).exception("routing suggestion failed for %s", complaint.pk)
-        return None
+    return s
 
 
 def for_form(complaint: Complaint) -> dict | None:
