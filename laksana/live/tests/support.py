@@ -9,7 +9,7 @@ from django.test import Client
 
 from laksana.testing.personas import IN_TANGERANG
 
-TIMEOUT = 15  # seconds any single network read may take before the test fails instead of hanging
+TIMEOUT = 60  # seconds any single network read may take before the test fails instead of hanging
 
 
 def session_cookie(user) -> str:

@@ -88,7 +88,7 @@ def _finish(readers: list[Reader], servers: list[Server]) -> None:
     # A last complaint after the burst: once a stream has it, it had its chance to get
     # everything before it (in order), and anything sent twice.
     last = servers[0].submit(description="Laporan terakhir setelah semua laporan lain.")
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a guard against hanging on a loaded machine
     for reader in readers:
         while last not in reader.numbers and reader.error is None:
             assert time.monotonic() < deadline, (len(reader.ids), reader.ids[-3:])
