@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from laksana.complaints.models import (
     Attachment,
     Channel,
     Complaint,
+    Event,
     Kind,
     Status,
 )
@@ -45,6 +46,7 @@ FILTER_KEYS = (
     "period",
     "from",
     "to",
+    "event",
     "channel",
     "kind",
     "q",
@@ -52,6 +54,21 @@ FILTER_KEYS = (
     "order",
 )
 PERIODS = {"today": 0, "7d": 6, "30d": 29, "90d": 89}
+# What the dates may apply to besides the submission: a transition on its day, as the reports
+# count it (reports.rollup), so that a figure's drill-down lists the complaints behind it.
+E = Event.Type
+EVENT_FILTERS = (
+    E.SUBMITTED,
+    E.VERIFIED,
+    E.REJECTED,
+    E.DISPOSED,
+    E.ACCEPTED,
+    E.RESPONDED,
+    E.RESOLVED,
+    E.REOPENED,
+    E.RETURNED,
+    E.CLOSED,
+)
 _NUMBER = re.compile(r"^[A-Za-z]{2,8}-\d{4}-\d{1,8}$")
 
 
@@ -68,6 +85,7 @@ class Filters:
     period: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    event: str = ""  # the dates (and the agency) apply to this event instead of the submission
     channel: str = ""
     kind: str = ""
     q: str = ""
@@ -86,6 +104,7 @@ class Filters:
             "kecamatan",
             "kelurahan",
             "period",
+            "event",
             "channel",
             "kind",
             "q",
@@ -118,13 +137,15 @@ class Filters:
             raise ValidationFailed(_("Jenis laporan tidak dikenal."), fields={"kind": ""})
         if self.period and self.period not in PERIODS:
             raise ValidationFailed(_("Periode tidak dikenal."), fields={"period": ""})
+        if self.event and self.event not in EVENT_FILTERS:
+            raise ValidationFailed(_("Jenis peristiwa tidak dikenal."), fields={"event": ""})
 
 
 def filtered(staff: Staff, filters: Filters) -> QuerySet:
     qs = visible_to(staff)
     if filters.status:
         qs = qs.filter(status__in=filters.status)
-    if filters.agency:
+    if filters.agency and not filters.event:
         qs = qs.filter(agency__code=filters.agency)
     if filters.category:
         qs = qs.filter(category__code=filters.category)
@@ -145,15 +166,33 @@ def filtered(staff: Staff, filters: Filters) -> QuerySet:
     if filters.period:
         end = now.astimezone(tz).date()
         start = end - timedelta(days=PERIODS[filters.period])
-    if start:
-        qs = qs.filter(submitted_at__gte=datetime.combine(start, time.min, tzinfo=tz))
-    if end:
-        qs = qs.filter(submitted_at__lte=datetime.combine(end, time.max, tzinfo=tz))
+    if filters.event:
+        qs = qs.filter(_had_event(staff, filters, start, end))
+    else:
+        if start:
+            qs = qs.filter(submitted_at__gte=datetime.combine(start, time.min, tzinfo=tz))
+        if end:
+            qs = qs.filter(submitted_at__lte=datetime.combine(end, time.max, tzinfo=tz))
     if filters.q:
         qs = qs.filter(_search(filters.q))
     if filters.reporter:
         qs = qs.filter(contact.reporter_filter(staff, filters.reporter))
     return qs
+
+
+def _had_event(staff: Staff, filters: Filters, start: date | None, end: date | None) -> Exists:
+    """Complaints with an event of the filter's type on one of the days (the region's own
+    days), by the agency the event names when an agency is asked for: the agency that had the
+    complaint then, the one it was disposed to, or the one that returned it, as in the reports."""
+    tz = staff.region.tz
+    events = Event.objects.filter(region=staff.region, type=filters.event, complaint=OuterRef("pk"))
+    if start:
+        events = events.filter(created_at__gte=datetime.combine(start, time.min, tzinfo=tz))
+    if end:
+        events = events.filter(created_at__lte=datetime.combine(end, time.max, tzinfo=tz))
+    if filters.agency:
+        events = events.filter(agency__code=filters.agency)
+    return Exists(events)
 
 
 def _search(text: str) -> Q:

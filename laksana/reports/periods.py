@@ -94,5 +94,5 @@ class Period:
         return f"{self.first:%d-%m-%Y} – {self.last:%d-%m-%Y}"
 
     def query(self) -> dict:
-        """The console list's filter for complaints submitted in this period."""
+        """The console list's dates for this period (of submission, or of the list's event)."""
         return {"from": self.first.isoformat(), "to": self.last.isoformat()}

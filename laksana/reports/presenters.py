@@ -39,6 +39,11 @@ def _cell(value, href: str = "") -> dict:
     return {"text": str(value), "href": href}
 
 
+# Only the command center receives, verifies and rejects: its row's figures of those are the
+# region's, so their drill-down needs no agency filter.
+COMMAND_CENTER_DRILLS = ("received", "verified", "rejected")
+
+
 def figures_cells(figures: services.Figures) -> dict:
     return {
         "ack_median": minutes_text(figures.median("ack_minutes")),
@@ -68,7 +73,7 @@ def performance(scope: Scope, period: Period) -> dict:
         filters = {"agency": row.code} if row.code else {}
 
         def link(measure, value, filters=filters, code=row.code):
-            if not code and measure not in ("received",):
+            if not code and measure not in COMMAND_CENTER_DRILLS:
                 return _cell(value)  # the command center's own row: no agency filter to show
             return _cell(value, drill(region, period, measure, **filters))
 
@@ -77,15 +82,15 @@ def performance(scope: Scope, period: Period) -> dict:
                 "name": row.name,
                 "code": row.code,
                 "received": link("received", f["received"]),
-                "verified": _cell(f["verified"]),
-                "disposed": link("received", f["disposed"]),
-                "accepted": _cell(f["accepted"]),
+                "verified": link("verified", f["verified"]),
+                "disposed": link("disposed", f["disposed"]),
+                "accepted": link("accepted", f["accepted"]),
                 "resolved": link("resolved", f["resolved"]),
                 "open": link("open", row.open_now),
                 "overdue": link("overdue", row.overdue_now),
-                "returned": _cell(f["returned"]),
+                "returned": link("returned", f["returned"]),
                 "forwarded": _cell(f["forwarded"]),
-                "reopened": _cell(f["reopened"]),
+                "reopened": link("reopened", f["reopened"]),
                 **figures_cells(f),
             }
         )

@@ -18,7 +18,6 @@ from django.utils.translation import pgettext_lazy
 from laksana.agencies.models import Agency, Category, Role
 from laksana.agencies.services import Staff
 from laksana.complaints.models import OPEN_STATUSES, Channel, Kind, StatusCount
-from laksana.complaints.models import Status as S
 from laksana.regions.models import Area, Region
 from laksana.sla.services.counts import overdue_counts
 
@@ -368,25 +367,39 @@ def list_url(region: Region, **filters) -> str:
     return f"{base}?{urlencode(query)}" if query else base
 
 
-DRILL_STATUSES = {
-    "received": None,
-    "resolved": f"{S.RESOLVED},{S.CLOSED}",
-    "open": ",".join(OPEN_STATUSES),
-    "closed": S.CLOSED,
+# A figure counted from transitions, and the event its drill-down looks for (see drill).
+DRILL_EVENTS = {
+    "received": "submitted",
+    "verified": "verified",
+    "rejected": "rejected",
+    "disposed": "disposed",
+    "accepted": "accepted",
+    "responded": "responded",
+    "resolved": "resolved",
+    "reopened": "reopened",
+    "returned": "returned",
+    "closed": "closed",
 }
 
 
 def drill(region: Region, period: Period | None, measure: str, **filters) -> str:
-    """The list of complaints behind one number: submitted in the period, with the figure's
-    status (resolved, open...), for the same agency, category or place. The aggregates count
-    events on the day they happened; the list shows complaints by submission day."""
+    """The list of complaints behind one number, for the same agency, category or place.
+
+    A count of transitions (received, disposed, resolved...) lists the complaints with that
+    event on one of the period's days, by the agency the reports give it to, as the aggregates
+    count them (a complaint resolved twice in the period is one row of the list and two of the
+    figure); "open" and "overdue" are the complaints in that state now."""
     query = dict(filters)
     if measure == "overdue":
         query["overdue"] = "1"
-    elif DRILL_STATUSES.get(measure):
-        query["status"] = DRILL_STATUSES[measure]
-    if period is not None and measure not in ("open", "overdue"):
-        query.update(period.query())
+    elif measure == "open":
+        query["status"] = ",".join(OPEN_STATUSES)
+    elif measure in DRILL_EVENTS:
+        query["event"] = DRILL_EVENTS[measure]
+        if period is not None:
+            query.update(period.query())
+    else:
+        raise ValueError(f"no drill-down for {measure!r}")
     return list_url(region, **query)
 
 

@@ -97,6 +97,7 @@ def _list(request: HttpRequest, staff: Staff, queue: str | None) -> HttpResponse
         "statuses": Status.choices,
         "channels": Channel.choices,
         "periods": search.PERIODS,
+        "events": [(e.value, e.label) for e in search.EVENT_FILTERS],
         # only(): areas carry their boundary polygons, which a list of options never needs.
         "agencies": Agency.objects.filter(region=region, is_active=True).only("code", "short_name"),
         "categories": Category.objects.filter(region=region, is_active=True).only("code", "name"),

@@ -4,8 +4,11 @@ from datetime import timedelta
 
 import pytest
 
+from laksana.bench.generator import generate
 from laksana.common import clock
 from laksana.complaints import services
+from laksana.demo.services import ensure_accounts, seed_history
+from laksana.dispatch.demo import seed as seed_field_work
 from laksana.reports import rollup
 from laksana.testing.personas import IN_CONTOH, IN_TANGERANG, staff
 
@@ -57,3 +60,13 @@ def scene(tangerang, contoh, operator):
         "secret": secret,
         "pupr": pupr,
     }
+
+
+@pytest.fixture
+def history(tangerang, media_root):
+    """150 generated complaints over 60 days, the demo history on top and field work."""
+    generate(tangerang, count=150, seed=11, days=60, chunk=64)
+    ensure_accounts(tangerang)
+    seed_history(tangerang, count=40)
+    seed_field_work(tangerang)  # field tasks at every step (assigned, started, arrived, done)
+    return tangerang

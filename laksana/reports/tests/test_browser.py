@@ -53,7 +53,7 @@ def test_leader_reads_the_report_drills_down_and_downloads_xlsx_and_pdf(
             pdf_download.value.save_as(pdf)
 
             # The PUPR row's "resolved" number: open the list behind it.
-            row.locator('a[href*="status=resolved"]').click()
+            row.locator('a[href*="event=resolved"]').click()
             page.wait_for_url(re.compile(r".*/console/laporan/\?.*agency=PUPR.*"))
             expect(page.get_by_role("link", name=scene["resolved"].number)).to_be_visible()
             expect(page.get_by_role("link", name=scene["other"].number)).to_have_count(0)

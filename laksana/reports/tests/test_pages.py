@@ -70,9 +70,9 @@ def test_performance_counts_and_links_to_the_list(scene, tangerang):
     client = _client(viewer)
     page = client.get(BASE).content.decode()
     assert "Dinas Pekerjaan Umum" in page or "PUPR" in page
-    assert "?agency=PUPR&amp;status=resolved%2Cclosed&amp;from=" in page
+    assert "?agency=PUPR&amp;event=resolved&amp;from=" in page
     # The drill-down opens the console list with that filter and shows the complaint.
-    start = page.index("?agency=PUPR&amp;status=resolved")
+    start = page.index("?agency=PUPR&amp;event=resolved")
     href = page[page.rindex('"', 0, start) + 1 : page.index('"', start)].replace("&amp;", "&")
     listing = client.get(href)
     assert listing.status_code == 200

@@ -12,11 +12,8 @@ from datetime import timedelta
 
 import pytest
 
-from laksana.bench.generator import generate
 from laksana.common import clock
 from laksana.complaints.models import Complaint, Event
-from laksana.demo.services import ensure_accounts, seed_history
-from laksana.dispatch.demo import seed as seed_field_work
 from laksana.regions.calendar import calendar_for
 from laksana.reports import rollup
 from laksana.reports.models import (
@@ -55,15 +52,6 @@ def _field_step(event) -> str:
     if event.type == E.ASSIGNED:
         return "assigned"
     return event.data.get("step", "") if event.type == E.FIELD else ""
-
-
-@pytest.fixture
-def history(tangerang, media_root):
-    generate(tangerang, count=150, seed=11, days=60, chunk=64)
-    ensure_accounts(tangerang)
-    seed_history(tangerang, count=40)
-    seed_field_work(tangerang)  # field tasks at every step (assigned, started, arrived, done)
-    return tangerang
 
 
 def _agency_at(events: list, index: int):
