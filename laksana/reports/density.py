@@ -173,7 +173,11 @@ def counts_by_area(scope: Scope, period: Period, measure: str) -> dict:
     return {row["area_id"]: row["n"] or 0 for row in rows if row["area_id"]}
 
 
-def density_map(scope: Scope, period: Period, *, id: str = "map-density") -> DensityMap:
+def density_map(
+    scope: Scope, period: Period, *, id: str = "map-density", links: bool = True
+) -> DensityMap:
+    """The choropleth; `links`: each place opens the console list behind its number (staff
+    pages only: the public pages draw the same map without them)."""
     region = scope.region
     measure = measure_for(scope)
     level = _level(region)
@@ -205,7 +209,7 @@ def density_map(scope: Scope, period: Period, *, id: str = "map-density") -> Den
         place.css = "d0" if not place.count else f"d{min(CLASSES, math.ceil(place.count / step))}"
         place.rings = rings.get(place.id, [])
         place.path = _path(place.rings)
-        if place.count:
+        if place.count and links:
             place.href = drill(region, period, "received", **{filter_key: place.code})
     title = _("%(measure)s per %(level)s") % {
         "measure": measure_label(scope),

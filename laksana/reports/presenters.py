@@ -243,6 +243,7 @@ def transparency(region: Region, period: Period) -> dict:
         "categories": categories,
         "kecamatan": kecamatan,
         "agencies": public_agencies(region, period),
+        "map": density.density_map(scope, period, id="map-public", links=False),
         "category_chart": charts.bars(
             "chart-public-categories",
             _("Kategori terbanyak"),
@@ -297,6 +298,7 @@ def agency_transparency(region: Region, agency, period: Period) -> dict:
         "stages": list(zip(list(STAGE_LABELS.values())[1:], cells["stages"][1:], strict=True)),
         "categories": categories,
         "kecamatan": kecamatan,
+        "map": density.density_map(scope, period, id="map-agency", links=False),
         "category_chart": charts.bars(
             "chart-agency-categories",
             _("Disposisi diterima per kategori"),

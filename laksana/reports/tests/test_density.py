@@ -172,3 +172,17 @@ def test_the_monthly_pdf_draws_every_kelurahan(scene, tangerang):
     kecamatan = Area.objects.filter(region=tangerang, level="kecamatan").count()
     shapes = _filled_shapes(exports.monthly(tangerang, month, fmt="pdf"))
     assert kecamatan <= shapes < kelurahan
+
+
+def test_the_public_pages_draw_the_map_of_public_complaints_without_staff_links(scene, tangerang):
+    area = scene["resolved"].area
+    page = Client().get(f"/{SLUG}/transparansi/").content.decode()
+    assert 'class="chart choropleth"' in page
+    kelurahan = Area.objects.filter(region=tangerang, level="kelurahan").count()
+    assert page.count('<path d="M') == kelurahan
+    # Two of the four are public: the unverified and the confidential ones are not counted.
+    assert f"<title>{area.name}: 2</title>" in page
+    assert "/console/" not in page and "Titik rawan" not in page
+    agency = Client().get(f"/{SLUG}/transparansi/opd/PUPR/").content.decode()
+    assert f"<title>{area.name}: 1</title>" in agency and "/console/" not in agency
+    assert "Disposisi diterima per kelurahan" in agency
