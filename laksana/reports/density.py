@@ -27,7 +27,7 @@ from laksana.regions.models import Area
 
 from .models import DimensionDay
 from .periods import Period
-from .services import Scope, drill
+from .services import Scope, area_category_sums, drill
 
 HOT_MIN, HOT_FACTOR, HOT_HISTORY = 3, 2, 4
 HOT_MAX_DAYS = 92  # longer periods: no hot spots (five of them would be years of fine rows)
@@ -239,7 +239,8 @@ class HotSpot:
     category: str  # "" for the kelurahan as a whole
     count: int
     mean: float
-    href: str
+    filters: dict = field(default_factory=dict)  # the console list's, for the link
+    href: str = ""
 
     @property
     def mean_text(self) -> str:
@@ -271,26 +272,16 @@ def hot_spots(scope: Scope, period: Period, *, limit: int = 20) -> list[HotSpot]
     if period.days > HOT_MAX_DAYS:
         return []
     region = scope.region
-    measure = measure_for(scope)
     earlier = history(period)
     span = Period(earlier[-1].first, period.last)
-    sums = {
-        f"n{i}": Sum(measure, filter=Q(day__gte=p.first, day__lte=p.last))
-        for i, p in enumerate([period, *earlier])
-    }
-    rows = (
-        scope.rows(span)
-        .filter(area__isnull=False)
-        .values("area_id", "category_id")
-        .annotate(**sums)
-        .order_by()
-    )
+    sums = {f"n{i}": (p.first, p.last) for i, p in enumerate([period, *earlier])}
+    rows = area_category_sums(scope, span, measure_for(scope), sums)
     cells: dict = {}
     places: dict = {}
-    for row in rows:
+    for (area_id, category_id), row in rows.items():
         values = [row[f"n{i}"] or 0 for i in range(len(earlier) + 1)]
-        cells[(row["area_id"], row["category_id"])] = values
-        whole = places.setdefault(row["area_id"], [0] * len(values))
+        cells[(area_id, category_id)] = values
+        whole = places.setdefault(area_id, [0] * len(values))
         for i, v in enumerate(values):
             whole[i] += v
     found = [(a, None, v) for a, v in places.items() if is_hot(v[0], v[1:])]
@@ -309,19 +300,19 @@ def hot_spots(scope: Scope, period: Period, *, limit: int = 20) -> list[HotSpot]
         area, category = areas.get(area_id), categories.get(category_id)
         if area is None:
             continue
-        filters = {"kelurahan": area.code}
-        if category is not None:
-            filters["category"] = category.code
         mean = sum(values[1:]) / len(values[1:])
-        spots.append(
-            HotSpot(
-                area.name,
-                area.parent.name if area.parent_id else "",
-                category.name if category else "",
-                values[0],
-                mean,
-                drill(region, period, "received", **filters),
-            )
+        spot = HotSpot(
+            area.name,
+            area.parent.name if area.parent_id else "",
+            category.name if category else "",
+            values[0],
+            mean,
         )
+        spot.filters = {"kelurahan": area.code}
+        if category is not None:
+            spot.filters["category"] = category.code
+        spots.append(spot)
     spots.sort(key=lambda s: (-(s.count / s.mean if s.mean else math.inf), -s.count, s.kelurahan))
+    for spot in spots[:limit]:  # links for the rows shown only (a busy month has thousands)
+        spot.href = drill(region, period, "received", **spot.filters)
     return spots[:limit]

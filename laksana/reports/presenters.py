@@ -319,7 +319,8 @@ def home(scope: Scope, today) -> dict:
     daily series, and an alert per agency whose share of first responses within deadline fell."""
     week = Period.last_days(today, 7)
     before = week.previous()
-    now, then = services.totals(scope, week), services.totals(scope, before)
+    now = services.totals(scope, week)
+    then = services.totals(scope, before, durations=False)
     region = scope.region
     tiles = [
         (_("laporan masuk"), now["received"], then["received"], drill(region, week, "received")),

@@ -75,13 +75,25 @@ _SIMPLE = {
 
 
 def dimension_values(category, area, channel, kind) -> list[tuple[str, str]]:
-    """A fine row's (dimension, value) pairs in DimensionDay."""
-    return [
+    """A fine row's (dimension, value) pairs in DimensionDay; AREA_CATEGORY crosses the two
+    (hot spots and the category x kelurahan table read it instead of the fine rows)."""
+    pairs = [
         ("category", str(category)),
         ("area", "" if area is None else str(area)),
         ("channel", channel),
         ("kind", kind),
     ]
+    if area is not None:
+        pairs.append((AREA_CATEGORY, f"{area}:{category}"))
+    return pairs
+
+
+AREA_CATEGORY = "areacat"  # value "<area id>:<category id>"
+
+
+def area_category(value: str) -> tuple[int, int]:
+    area, category = value.split(":")
+    return int(area), int(category)
 
 
 @dataclass

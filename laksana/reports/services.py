@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -23,7 +23,7 @@ from laksana.sla.services.counts import overdue_counts
 
 from .models import COUNTERS, DURATIONS, STAGE_COUNTERS, AgencyDay, DailyStat, DimensionDay
 from .periods import Period
-from .rollup import percentile
+from .rollup import AREA_CATEGORY, area_category, percentile
 
 HANDLER_ROLES = (Role.AGENCY_ADMIN, Role.AGENCY_STAFF)
 STAGE_LABELS = {
@@ -147,8 +147,16 @@ def figures_by_agency(scope: Scope, period: Period) -> dict:
     return _figures_by(scope, period, lambda row: row["agency_id"])
 
 
-def totals(scope: Scope, period: Period) -> Figures:
-    return _figures_by(scope, period, lambda row: None).get(None) or Figures()
+def totals(scope: Scope, period: Period, *, durations: bool = True) -> Figures:
+    """The period's figures; without durations (counts only, for a comparison) the database
+    sums the counters and no duration list is read."""
+    if durations:
+        return _figures_by(scope, period, lambda row: None).get(None) or Figures()
+    names = (*COUNTERS, *STAGE_COUNTERS)
+    sums = scope.rows(period, model=AgencyDay).aggregate(**{n: Sum(n) for n in names})
+    figures = Figures()
+    figures.add(sums)
+    return figures
 
 
 def received_total(scope: Scope, period: Period) -> int:
@@ -337,14 +345,14 @@ def trend(scope: Scope, period: Period, *, by: str = "week") -> list[tuple[date,
 
 def category_by_kelurahan(scope: Scope, period: Period, *, categories: int = 6, places: int = 12):
     """The busiest categories × the busiest kelurahan: seasonal problems (floods, rubbish)."""
-    rows = scope.rows(period).values("category_id", "area_id").annotate(n=Sum("received"))
+    sums = area_category_sums(scope, period, "received", {"n": (period.first, period.last)})
     cells: dict = defaultdict(int)
     per_category: dict = defaultdict(int)
     per_area: dict = defaultdict(int)
-    for row in rows.order_by():
-        cells[(row["category_id"], row["area_id"])] += row["n"] or 0
-        per_category[row["category_id"]] += row["n"] or 0
-        per_area[row["area_id"]] += row["n"] or 0
+    for (area_id, category_id), row in sums.items():
+        cells[(category_id, area_id)] += row["n"] or 0
+        per_category[category_id] += row["n"] or 0
+        per_area[area_id] += row["n"] or 0
     top_c = sorted((c for c in per_category if per_category[c]), key=lambda c: -per_category[c])
     top_a = sorted((a for a in per_area if a and per_area[a]), key=lambda a: -per_area[a])
     top_c, top_a = top_c[:categories], top_a[:places]
@@ -353,6 +361,36 @@ def category_by_kelurahan(scope: Scope, period: Period, *, categories: int = 6, 
     return {
         "categories": [(c, category_names.get(c, "")) for c in top_c],
         "rows": [(areas[a], [cells.get((c, a), 0) for c in top_c]) for a in top_a if a in areas],
+    }
+
+
+def area_category_sums(scope: Scope, span: Period, measure: str, sums: dict) -> dict:
+    """{(area id, category id): {name: sum of `measure` over that name's (first, last) days}}
+    over `span`: received from DimensionDay's area x category rows (several times fewer than
+    the fine rows, which also split by channel and kind), other measures from the fine rows."""
+    if measure == "received":
+        rows = (
+            scope.rows(span, model=DimensionDay)
+            .filter(dimension=AREA_CATEGORY)
+            .values("value")
+            .annotate(**_sums(measure, sums))
+            .order_by()
+        )
+        return {area_category(row.pop("value")): row for row in rows}
+    rows = (
+        scope.rows(span)
+        .filter(area__isnull=False)
+        .values("area_id", "category_id")
+        .annotate(**_sums(measure, sums))
+        .order_by()
+    )
+    return {(row.pop("area_id"), row.pop("category_id")): row for row in rows}
+
+
+def _sums(measure: str, sums: dict) -> dict:
+    return {
+        name: Sum(measure, filter=Q(day__gte=first, day__lte=last))
+        for name, (first, last) in sums.items()
     }
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 from laksana.agencies.models import Category
 from laksana.common import clock
 from laksana.regions.models import Area
-from laksana.reports import density, exports
+from laksana.reports import density, exports, rollup
 from laksana.reports.models import DailyStat, DimensionDay
 from laksana.reports.periods import Period
 from laksana.reports.services import Scope
@@ -121,6 +121,13 @@ def test_the_hot_spot_rule_compares_with_the_four_periods_before(tangerang):
         for i, n in enumerate(counts):  # counts[0]: this period, then the periods before
             day = period.last - timedelta(days=7 * i)
             DailyStat.objects.create(day=day, area=area, received=n, **common)
+            DimensionDay.objects.create(  # as the rollup sums it from the fine row
+                region=tangerang,
+                day=day,
+                dimension=rollup.AREA_CATEGORY,
+                value=f"{area.id}:{category.id}",
+                received=n,
+            )
 
     put(places[0], [3, 2, 1, 2, 1])  # mean 1.5: 3 is twice it, hot
     put(places[1], [4, 2, 2, 2, 3])  # mean 2.25: 4 is less than twice, not hot
