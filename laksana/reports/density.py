@@ -174,17 +174,23 @@ def counts_by_area(scope: Scope, period: Period, measure: str) -> dict:
 
 
 def density_map(
-    scope: Scope, period: Period, *, id: str = "map-density", links: bool = True
+    scope: Scope,
+    period: Period,
+    *,
+    id: str = "map-density",
+    links: bool = True,
+    grid: "Grid | None" = None,  # defined below
 ) -> DensityMap:
     """The choropleth; `links`: each place opens the console list behind its number (staff
-    pages only: the public pages draw the same map without them)."""
+    pages only: the public pages draw the same map without them); `grid`: the page's counts
+    per kelurahan and category, when it has read them already."""
     region = scope.region
     measure = measure_for(scope)
     level = _level(region)
     has_kelurahan = Area.objects.filter(region=region, level=Area.Level.KELURAHAN).exists()
     coarse = level == "kecamatan" and has_kelurahan
     shown = level or ("kelurahan" if has_kelurahan else "kecamatan")
-    per_area = counts_by_area(scope, period, measure)
+    per_area = grid.per_area() if grid is not None else counts_by_area(scope, period, measure)
     areas = Area.objects.filter(region=region, level=shown).values_list(
         "id", "code", "name", "parent__name"
     )
@@ -266,21 +272,46 @@ def is_hot(count: int, earlier: list[int]) -> bool:
     return count >= HOT_MIN and count >= HOT_FACTOR * mean
 
 
-def hot_spots(scope: Scope, period: Period, *, limit: int = 20) -> list[HotSpot]:
+@dataclass
+class Grid:
+    """A period's counts per kelurahan × category of the scope's measure, and those of the
+    HOT_HISTORY periods before it (for periods up to HOT_MAX_DAYS): one query that the map,
+    the hot spots and the category × kelurahan table of a page share."""
+
+    measure: str
+    cells: dict  # (area id, category id) -> [this period, the period before, ...]
+
+    def per_area(self) -> dict:
+        found: dict = {}
+        for (area_id, _category), values in self.cells.items():
+            found[area_id] = found.get(area_id, 0) + values[0]
+        return found
+
+    def current(self) -> dict:
+        return {key: values[0] for key, values in self.cells.items()}
+
+
+def read_grid(scope: Scope, period: Period) -> Grid:
+    periods = [period, *(history(period) if period.days <= HOT_MAX_DAYS else [])]
+    sums = {f"n{i}": (p.first, p.last) for i, p in enumerate(periods)}
+    measure = measure_for(scope)
+    rows = area_category_sums(scope, Period(periods[-1].first, period.last), measure, sums)
+    cells = {key: [row[f"n{i}"] or 0 for i in range(len(periods))] for key, row in rows.items()}
+    return Grid(measure, cells)
+
+
+def hot_spots(
+    scope: Scope, period: Period, *, limit: int = 20, grid: Grid | None = None
+) -> list[HotSpot]:
     """The kelurahan (all categories) and kelurahan × category cells that are hot (see the
-    module's rule), hottest first; one query over the period and the HOT_HISTORY before it."""
+    module's rule), hottest first; one query over the period and the HOT_HISTORY before it
+    (or the page's `grid`)."""
     if period.days > HOT_MAX_DAYS:
         return []
     region = scope.region
-    earlier = history(period)
-    span = Period(earlier[-1].first, period.last)
-    sums = {f"n{i}": (p.first, p.last) for i, p in enumerate([period, *earlier])}
-    rows = area_category_sums(scope, span, measure_for(scope), sums)
-    cells: dict = {}
+    cells = (grid or read_grid(scope, period)).cells
     places: dict = {}
-    for (area_id, category_id), row in rows.items():
-        values = [row[f"n{i}"] or 0 for i in range(len(earlier) + 1)]
-        cells[(area_id, category_id)] = values
+    for (area_id, _category), values in cells.items():
         whole = places.setdefault(area_id, [0] * len(values))
         for i, v in enumerate(values):
             whole[i] += v

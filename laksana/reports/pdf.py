@@ -276,10 +276,11 @@ def monthly_pdf(scope: Scope, period: Period, *, agency: Agency | None = None) -
         ],
         [60, 25, 25, 30, 30],
     )
-    found = density.density_map(scope, period)
+    grid = density.read_grid(scope, period)
+    found = density.density_map(scope, period, grid=grid)
     _heading(pdf, f"{found.title} (peta kepadatan)")
     _choropleth(pdf, found)
-    spots = density.hot_spots(scope, period, limit=15)
+    spots = density.hot_spots(scope, period, limit=15, grid=grid)
     _heading(pdf, "Titik rawan")
     pdf.set_font("Helvetica", "", 8)
     pdf.multi_cell(

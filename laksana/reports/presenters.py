@@ -161,8 +161,8 @@ def trends(scope: Scope, period: Period, *, by: str = "week") -> dict:
     sections = []
     filter_key = {"category": "category", "kecamatan": "kecamatan", "kelurahan": "kelurahan"}
     filter_key.update(channel="channel", kind="kind")
-    for dimension in ("category", "kecamatan", "channel", "kind"):
-        rows = services.breakdown(scope, period, dimension, limit=15)
+    dimensions = ("category", "kecamatan", "channel", "kind")
+    for dimension, rows in services.breakdowns(scope, period, dimensions, limit=15).items():
         items = []
         for row in rows:
             filters = {filter_key[dimension]: row.key} if row.key else {}
@@ -190,14 +190,17 @@ def trends(scope: Scope, period: Period, *, by: str = "week") -> dict:
         sections[-1]["chart"] = bars
     previous, year = period.previous(), period.year_before()
     now_total = services.received_total(scope, period)
+    grid = density.read_grid(scope, period)  # the map's, hot spots' and matrix's counts
     return {
         "period": period,
         "by": by,
         "chart": chart,
         "sections": sections,
-        "matrix": services.category_by_kelurahan(scope, period),
-        "map": density.density_map(scope, period),
-        "hot_spots": density.hot_spots(scope, period),
+        "matrix": services.category_by_kelurahan(
+            scope, period, received=grid.current() if grid.measure == "received" else None
+        ),
+        "map": density.density_map(scope, period, grid=grid),
+        "hot_spots": density.hot_spots(scope, period, grid=grid),
         "hot_rule": HOT_RULE,
         "hot_too_long": period.days > density.HOT_MAX_DAYS,
         "comparison": {
