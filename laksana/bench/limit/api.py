@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import NinjaAPI, Schema
 
 from . import pages
-from .models import Note, Region, Submission
+from .models import Note, Submission
 
 api = NinjaAPI(title="Laksana bench: the stack limit", docs_url=None)
 
@@ -81,20 +81,11 @@ def complaint_page_1000(request, slug: str):
     return [_flat(r) for r in rows]
 
 
-_region_ids: dict[str, int] = {}  # slug -> id, read once per process
-
-
-def region_id(slug: str) -> int:
-    if slug not in _region_ids:
-        _region_ids[slug] = Region.objects.values_list("id", flat=True).get(slug=slug)
-    return _region_ids[slug]
-
-
 def write(slug: str, body: SubmissionIn) -> tuple[Submission, Note, str]:
     """The two rows of one submission, in the caller's transaction; and its secret token."""
     token = secrets.token_urlsafe(16)
     now = timezone.now()
-    rid = region_id(slug)
+    rid = pages.region_id(slug)
     submission = Submission.objects.create(
         region_id=rid,
         kind=body.kind,

@@ -27,13 +27,13 @@ def limit_app(django_db_setup, django_db_blocker):
         ROOT_URLCONF="laksana.bench.limit.urls",
         MIDDLEWARE=[],
     ):
-        from laksana.bench.limit import api
+        from laksana.bench.limit import pages
         from laksana.bench.limit.models import Note, Submission
 
         with django_db_blocker.unblock(), connection.schema_editor() as editor:
             editor.create_model(Submission)
             editor.create_model(Note)
-        api._region_ids.clear()
+        pages._region_ids.clear()
         try:
             yield Submission, Note
         finally:
