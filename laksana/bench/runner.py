@@ -295,14 +295,19 @@ class Bench:
             context["token"] = self.token(context)
             if o.limit:
                 limit = self.start_limit(size, env, context)
-            # Each part of Laksana's is followed by the limit's counterpart, minutes apart at
-            # most, so a ratio compares figures taken under the same load of the machine.
+            # Each part of Laksana's sits next to the limit's counterpart, so a ratio compares
+            # figures taken under the same load of the shared machine. Laksana's reads take a
+            # minute or more: the limit's are measured before and after them, both samples
+            # counting (their median brackets the minute).
             for run in range(o.repeat):
                 say(f"  run {run + 1}/{o.repeat}")
+                if limit:
+                    with self.part(f"limit reads {size:,} run {run + 1}, before"):
+                        self.limit_reads(size, context)
                 with self.part(f"Laksana reads {size:,} run {run + 1}"):
                     self.reads(size, context)
                 if limit:
-                    with self.part(f"limit reads {size:,} run {run + 1}"):
+                    with self.part(f"limit reads {size:,} run {run + 1}, after"):
                         self.limit_reads(size, context)
                 if o.selected("intake"):
                     with self.part(f"Laksana intake {size:,} run {run + 1}"):
