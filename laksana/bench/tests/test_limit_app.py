@@ -119,20 +119,17 @@ def test_limit_submission_leaves_nothing_when_its_second_row_fails(limit_app, ta
 def test_limit_fanout_writes_each_message_to_the_streams_of_its_region_only():
     from laksana.bench.limit.fanout import Fanout
 
+    payload = json.dumps({"region": SLUG, "complaint": {"number": "LIM-000001"}})
+
     async def scenario():
         fanout = object.__new__(Fanout)  # without its listener: no PostgreSQL here
         fanout.clients = {}
         mine, other = fanout.attach(SLUG), fanout.attach("kota-contoh")
-        payload = json.dumps({"region": SLUG, "complaint": {"number": "LIM-000001"}})
         fanout.deliver(payload)
         fanout.detach(SLUG, mine)
-        fanout.deliver(payload)
+        fanout.deliver(payload)  # after the stream left: not queued for it
         return [mine.get_nowait() for _i in range(mine.qsize())], other.qsize()
 
     frames, others = asyncio.run(scenario())
-    assert frames == [b"data: " + payload_bytes() + b"\n\n"]
+    assert frames == [f"data: {payload}\n\n".encode()]
     assert others == 0
-
-
-def payload_bytes() -> bytes:
-    return json.dumps({"region": SLUG, "complaint": {"number": "LIM-000001"}}).encode()
