@@ -22,7 +22,7 @@ from laksana.live.latency import GAP_SECONDS, TIMEOUT, _client, _summary
 STREAM = "/limit/{slug}/stream/"
 
 
-def _commit(slug: str, seq: int) -> tuple[str, float]:
+def _commit(slug: str) -> tuple[str, float]:
     from django.db import connection, transaction
 
     from .api import SubmissionIn, number, write
@@ -58,8 +58,8 @@ async def _run(base: str, slug: str, clients: int, events: int) -> dict:
     ]
     await asyncio.wait_for(joined.wait(), TIMEOUT)
     committed: dict[str, float] = {}
-    for seq in range(events):
-        number, at = await asyncio.to_thread(_commit, slug, seq)
+    for _ in range(events):
+        number, at = await asyncio.to_thread(_commit, slug)
         committed[number] = at
         await asyncio.sleep(GAP_SECONDS)
     deadline = time.monotonic() + TIMEOUT

@@ -5,7 +5,7 @@ import json
 
 from laksana.bench import scenarios as sc
 from laksana.bench.report import Results
-from laksana.bench.runner import Options
+from laksana.bench.runner import Bench, Options
 
 
 def _results() -> Results:
@@ -131,3 +131,18 @@ def test_a_limit_scenario_runs_when_a_scenario_held_against_it_runs():
     assert _options(only=("intake",)).limit_selected(sc.LIMIT_INTAKE)
     assert not _options(only=("report_",)).limit_selected(sc.PAGE_1000)
     assert not _options(limit=False).limit_selected(sc.A_25)
+
+
+def test_each_part_of_a_run_records_its_time_and_the_load_before_and_after(monkeypatch):
+    loads = iter([(1.5, 1.0, 1.0), (3.25, 2.0, 1.0)])
+    monkeypatch.setattr("laksana.bench.runner.os.getloadavg", lambda: next(loads))
+    bench = Bench(_options())
+    with bench.part("limit reads 10,000 run 1"):
+        pass
+    (part,) = bench.results.parts
+    assert (part["part"], part["load_before"], part["load_after"]) == (
+        "limit reads 10,000 run 1",
+        1.5,
+        3.25,
+    )
+    assert bench.timings == ["limit reads 10,000 run 1: 0 s, load 1.5 → 3.2"]
