@@ -1,6 +1,8 @@
 """The benchmark run: per data size, a throwaway PostgreSQL database filled by the generator,
-Laksana under `laksana serve` (uvicorn, 2 workers, production settings), load from a separate
-process, then the peer on the same data size; figures collected over repeated runs."""
+Laksana under `laksana serve` (granian, 2 workers, production settings) and beside it the stack
+limit (laksana.bench.limit: bare Django on the same server, settings and table), load from a
+separate process, then the peer on the same data size; figures collected over repeated runs,
+each part of the run with the machine's load average before and after it."""
 
 import json
 import os
@@ -9,6 +11,7 @@ import secrets
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -29,6 +32,7 @@ TEXTS = ROOT / "laksana" / "demo" / "data" / "texts.json"
 SLOW_PAGE_SECONDS = 1.0
 VERY_SLOW_PAGE_SECONDS = 10.0
 PEER_TIMEOUT = 600  # its dashboard at 10^6 takes about a minute (and gunicorn's --timeout)
+LIMIT_WARMUP = 0.25  # seconds before each of the limit's read measurements
 
 
 @dataclass
@@ -50,9 +54,19 @@ class Options:
     intake_seconds: float = 0
     sqlite: str = "off"  # "also": SQLite intake after PostgreSQL's scenarios; "only": just it
     only: tuple[str, ...] = ()  # scenario name prefixes to run (empty: every scenario)
+    limit: bool = True  # serve and measure the stack limit beside Laksana
 
     def selected(self, name: str) -> bool:
         return not self.only or name.startswith(self.only)
+
+    def limit_selected(self, name: str) -> bool:
+        """A limit scenario runs when it or a scenario held against it is selected."""
+        if not self.limit:
+            return False
+        held = [r.name for r in sc.READS if r.limit == name]
+        held += ["intake"] if name == sc.LIMIT_INTAKE else []
+        held += [sc.LIVE.name] if name == sc.LIMIT_LIVE else []
+        return self.selected(name) or any(self.selected(n) for n in held)
 
     def __post_init__(self):
         # Enough for hundreds of samples of a 20–250 ms page at 4 clients, and for three
@@ -99,12 +113,20 @@ def raise_open_files(needed: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
 
 
-def run_latency(port: int, *, clients: int, events: int, region: str, env: dict) -> dict:
-    """laksana.live.latency in its own process against the running bench server: it holds
-    `clients` wall streams open, commits `events` complaints through the intake service and
-    prints the delivery latencies' percentiles."""
+def run_latency(
+    port: int,
+    *,
+    clients: int,
+    events: int,
+    region: str,
+    env: dict,
+    module: str = "laksana.live.latency",
+) -> dict:
+    """laksana.live.latency (or the limit's, laksana.bench.limit.latency) in its own process
+    against the running bench server: it holds `clients` wall streams open, commits `events`
+    complaints and prints the delivery latencies' percentiles."""
     done = subprocess.run(
-        [sys.executable, "-m", "laksana.live.latency", "--url", f"http://127.0.0.1:{port}"]
+        [sys.executable, "-m", module, "--url", f"http://127.0.0.1:{port}"]
         + ["--clients", str(clients), "--events", str(events), "--region", region],
         env=env,
         capture_output=True,
@@ -139,8 +161,8 @@ class Bench:
         self.data_dir = ROOT / "var" / "bench"
         self.logs = self.data_dir / "logs"
         self.intake_bodies: list[dict] = []
-        self.live_samples: dict[int, int] = {}
-        self.timings: list[str] = []  # where the run's time went
+        self.live_samples: dict[tuple[str, int], int] = {}
+        self.timings: list[str] = []  # where the run's time went, with the load around it
 
     def env(self, database_url: str) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
@@ -158,6 +180,22 @@ class Bench:
             DATABASE_POOL=os.environ.get("DATABASE_POOL", "1"),
         )
         return env
+
+    @contextmanager
+    def part(self, label: str):
+        """Time one part of the run and say how busy the machine was before and after it
+        (1-minute load average: other sessions' work skews every figure)."""
+        began, before = time.monotonic(), os.getloadavg()[0]
+        try:
+            yield
+        finally:
+            seconds, after = time.monotonic() - began, os.getloadavg()[0]
+            self.results.parts.append(
+                {"part": label, "seconds": round(seconds, 1), "load_before": before}
+                | {"load_after": after}
+            )
+            self.timings.append(f"{label}: {seconds:,.0f} s, load {before:.1f} → {after:.1f}")
+            say(f"  [{label}: {seconds:,.0f} s, load average {before:.1f} → {after:.1f}]")
 
     def run(self) -> Results:
         o = self.o
@@ -184,20 +222,22 @@ class Bench:
                     self.results.notes.append(f"Peer at {size:,} not measured: {exc}")
                     say(f"  peer failed: {exc}")
         if self.live_samples:
-            counts = ", ".join(f"{n:,} at {size:,}" for size, n in self.live_samples.items())
+            counts = ", ".join(
+                f"{name} {n:,} at {size:,}" for (name, size), n in self.live_samples.items()
+            )
             self.results.notes.append(
                 f"{sc.LIVE.name}: {sc.LIVE.clients:,} SSE clients on the wall stream of the bench "
                 f"server, {sc.LIVE.quick_events if o.quick else sc.LIVE.events} commits per run "
-                f"(laksana.live.latency in its own process); deliveries timed: {counts}."
+                f"(laksana.live.latency in its own process; {sc.LIMIT_LIVE}: the same clients "
+                f"on the limit's stream, laksana.bench.limit.latency); deliveries timed: {counts}."
             )
         elapsed = time.monotonic() - started
         say(f"\nbench finished in {elapsed:,.0f}s: " + "; ".join(self.timings))
         # Other work on the machine skews every figure: say how busy it was.
         self.results.notes.append(
             f"Load average (1 min) {load_before:.1f} at the start and {os.getloadavg()[0]:.1f} at "
-            f"the end on {os.cpu_count()} cores; the run took {elapsed:,.0f} s ("
-            + "; ".join(self.timings)
-            + ")."
+            f"the end on {os.cpu_count()} cores; the run took {elapsed:,.0f} s (each part, with "
+            'the load before and after it: "Parts of the run" below).'
         )
         commit = git_commit(ROOT)
         machine_text = machine(pg_version(o.database_url.rsplit("/", 1)[0] + "/postgres"))
@@ -233,14 +273,13 @@ class Bench:
         url = database(o.database_url)
         env = self.env(url)
         say(f"  generating in {urlparse(url).path.lstrip('/')}")
-        began = time.monotonic()
-        context = self.prepare(size, env)
+        with self.part(f"Laksana preparing {size:,}"):
+            context = self.prepare(size, env)
         generated = context["generated"]
-        self.timings.append(
-            f"Laksana preparing {size:,}: {time.monotonic() - began:,.0f} s (generating "
-            f"{generated['seconds']:,.0f} s, {size / generated['seconds']:,.0f} complaints/s)"
+        self.timings[-1] += (
+            f" (generating {generated['seconds']:,.0f} s, "
+            f"{size / generated['seconds']:,.0f} complaints/s)"
         )
-        began = time.monotonic()
         self.intake_bodies = context["intake"]
         # As production serves it (README): `laksana serve` with 2 workers (laksana.common.serving).
         server = srv.start(
@@ -252,19 +291,122 @@ class Bench:
             log=self.logs / f"laksana-{size}.log",
             cwd=ROOT,
         )
+        limit = None
         try:
             context["token"] = self.token(context)
+            if o.limit:
+                limit = self.start_limit(size, env, context)
+            # Each part of Laksana's sits next to the limit's counterpart, so a ratio compares
+            # figures taken under the same load of the shared machine. Laksana's reads take a
+            # minute or more: the limit's are measured before and after them, both samples
+            # counting (their median brackets the minute).
             for run in range(o.repeat):
                 say(f"  run {run + 1}/{o.repeat}")
-                self.reads(size, context)
+                if limit:
+                    with self.part(f"limit reads {size:,} run {run + 1}, before"):
+                        self.limit_reads(size, context)
+                with self.part(f"Laksana reads {size:,} run {run + 1}"):
+                    self.reads(size, context)
+                if limit:
+                    with self.part(f"limit reads {size:,} run {run + 1}, after"):
+                        self.limit_reads(size, context)
                 if o.selected("intake"):
-                    self.intake(size, context)
+                    with self.part(f"Laksana intake {size:,} run {run + 1}"):
+                        self.intake(size, context)
+                if limit and o.limit_selected(sc.LIMIT_INTAKE):
+                    with self.part(f"limit insert {size:,} run {run + 1}"):
+                        self.limit_intake(size, context)
                 if o.selected(sc.LIVE.name):
-                    self.live(size, context, env)
+                    with self.part(f"Laksana live {size:,} run {run + 1}"):
+                        self.live(size, context, env)
+                if limit and o.limit_selected(sc.LIMIT_LIVE):
+                    with self.part(f"limit live {size:,} run {run + 1}"):
+                        self.limit_live(size, context, env)
             self.results.add("memory", size, "peak_rss_per_worker", "MB", max(server.peak_rss_mb()))
+            if limit:
+                peak = max(limit.peak_rss_mb())
+                self.results.add("limit.memory", size, "peak_rss_per_worker", "MB", peak)
         finally:
             server.stop()
-            self.timings.append(f"Laksana scenarios {size:,}: {time.monotonic() - began:,.0f} s")
+            if limit:
+                limit.stop()
+
+    # --- the stack limit ----------------------------------------------------------------------
+
+    def limit_env(self, env: dict) -> dict:
+        return {**env, "DJANGO_SETTINGS_MODULE": "laksana.bench.limit.settings"}
+
+    def start_limit(self, size: int, env: dict, context: dict) -> srv.Server:
+        """The limit's own two tables in the bench database, then the limit served on the same
+        server as Laksana (granian, 2 workers) at port + 2."""
+        env = self.limit_env(env)
+        subprocess.run(
+            [sys.executable, "-m", "django", "migrate", "limit", "--noinput", "-v", "0"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
+        port = self.o.port + 2
+        command = [sys.executable, "-m", "laksana.bench.limit.serve", "--port", str(port)]
+        return srv.start(
+            "limit",
+            command + ["--workers", "2"],
+            env=env,
+            port=port,
+            ready_path=f"/limit/api/regions/{context['region']}/complaints?limit=1",
+            log=self.logs / f"limit-{size}.log",
+            cwd=ROOT,
+        )
+
+    def limit_reads(self, size: int, context: dict) -> None:
+        port = self.o.port + 2
+        for read in sc.LIMIT_READS:
+            if not self.o.limit_selected(read.name):
+                continue
+            paths = read.paths(context)
+            status, body = srv.get(port, paths[0])
+            if status != 200:
+                self.results.notes.append(f"{read.name} at {size:,}: HTTP {status} {body[:200]!r}")
+                say(f"    {read.name:<28} HTTP {status}: skipped")
+                continue
+            # Half of Laksana's duration, twice per run (before and after its reads: the same
+            # samples in all); the limit's pages are warm by then, so a short warm-up.
+            figures = self.measure(
+                [{"path": p} for p in paths],
+                clients=self.o.read_clients,
+                seconds=self.o.read_seconds / 2,
+                ok=[200],
+                port=port,
+                warmup=LIMIT_WARMUP,
+            )
+            self.record(read.name, size, figures)
+
+    def limit_intake(self, size: int, context: dict) -> None:
+        figures = self.measure(
+            sc.limit_intake_requests(context),
+            clients=self.o.intake_clients,
+            seconds=self.o.intake_seconds,
+            ok=[201],
+            port=self.o.port + 2,
+        )
+        self.record(sc.LIMIT_INTAKE, size, figures, throughput=True)
+
+    def limit_live(self, size: int, context: dict, env: dict) -> None:
+        events = sc.LIVE.quick_events if self.o.quick else sc.LIVE.events
+        try:
+            figures = run_latency(
+                self.o.port + 2,
+                clients=sc.LIVE.clients,
+                events=events,
+                region=context["region"],
+                env=self.limit_env(env),
+                module="laksana.bench.limit.latency",
+            )
+        except (RuntimeError, ValueError, subprocess.TimeoutExpired) as exc:
+            self.results.notes.append(f"{sc.LIMIT_LIVE} at {size:,}: {str(exc)[-300:]}")
+            say(f"    {sc.LIMIT_LIVE:<28} failed: {str(exc)[-300:]}")
+            return
+        self.record_live(sc.LIMIT_LIVE, size, figures)
 
     def sqlite_intake(self, size: int) -> None:
         """The embedded default: a fresh SQLite file with `size` complaints, served as `laksana
@@ -275,9 +417,8 @@ class Bench:
             stale.unlink()
         env = {**self.env(f"sqlite:///{path}"), "DATABASE_POOL": "0"}
         say(f"  SQLite: generating in {path}")
-        began = time.monotonic()
-        context = self.prepare(size, env)
-        self.timings.append(f"SQLite preparing {size:,}: {time.monotonic() - began:,.0f} s")
+        with self.part(f"SQLite preparing {size:,}"):
+            context = self.prepare(size, env)
         server = srv.start(
             "laksana-sqlite",
             self.serve_command(workers=1),
@@ -288,20 +429,19 @@ class Bench:
             cwd=ROOT,
             workers=1,
         )
-        began = time.monotonic()
         try:
-            for run in range(o.repeat):
-                say(f"  SQLite run {run + 1}/{o.repeat}")
-                figures = self.measure(
-                    sc.intake_requests(context),
-                    clients=o.intake_clients,
-                    seconds=o.intake_seconds,
-                    ok=[201],
-                )
-                self.record(sc.SQLITE_INTAKE, size, figures, throughput=True)
+            with self.part(f"SQLite intake {size:,}"):
+                for run in range(o.repeat):
+                    say(f"  SQLite run {run + 1}/{o.repeat}")
+                    figures = self.measure(
+                        sc.intake_requests(context),
+                        clients=o.intake_clients,
+                        seconds=o.intake_seconds,
+                        ok=[201],
+                    )
+                    self.record(sc.SQLITE_INTAKE, size, figures, throughput=True)
         finally:
             server.stop()
-            self.timings.append(f"SQLite intake {size:,}: {time.monotonic() - began:,.0f} s")
 
     def token(self, context: dict) -> str:
         import http.client
@@ -316,7 +456,15 @@ class Bench:
         return data["token"]
 
     def measure(
-        self, requests: list[dict], *, clients: int, seconds: float, ok, port=None, first_byte=False
+        self,
+        requests: list[dict],
+        *,
+        clients: int,
+        seconds: float,
+        ok,
+        port=None,
+        first_byte=False,
+        warmup: float | None = None,
     ):
         return run_load(
             {
@@ -324,7 +472,7 @@ class Bench:
                 "port": port or self.o.port,
                 "clients": clients,
                 "duration": seconds,
-                "warmup": self.o.warmup,
+                "warmup": self.o.warmup if warmup is None else warmup,
                 # A page taking seconds (the peer's, at 10^6) still gets a sample of 8, within
                 # a bound that keeps a full run under half an hour.
                 "min_requests": 8 if clients < 10 else 100,
@@ -386,19 +534,23 @@ class Bench:
             self.results.notes.append(f"{live.name} at {size:,}: {str(exc)[-300:]}")
             say(f"    {live.name:<28} failed: {str(exc)[-300:]}")
             return
+        self.record_live(live.name, size, figures)
+
+    def record_live(self, name: str, size: int, figures: dict) -> None:
         if not figures["deliveries"]:
-            self.results.notes.append(f"{live.name} at {size:,}: nothing delivered ({figures})")
-            say(f"    {live.name:<28} nothing delivered: {figures}")
+            self.results.notes.append(f"{name} at {size:,}: nothing delivered ({figures})")
+            say(f"    {name:<28} nothing delivered: {figures}")
             return
         if figures["deliveries"] < figures["expected"]:
             self.results.notes.append(
-                f"{live.name} at {size:,}: {figures['deliveries']:,} of {figures['expected']:,} "
+                f"{name} at {size:,}: {figures['deliveries']:,} of {figures['expected']:,} "
                 "deliveries arrived within the measurement's timeout"
             )
-        self.results.add(live.name, size, "latency", "ms", figures["p50_ms"], figures["p99_ms"])
-        self.live_samples[size] = self.live_samples.get(size, 0) + figures["deliveries"]
+        self.results.add(name, size, "latency", "ms", figures["p50_ms"], figures["p99_ms"])
+        key = (name, size)
+        self.live_samples[key] = self.live_samples.get(key, 0) + figures["deliveries"]
         say(
-            f"    {live.name:<28} p50 {figures['p50_ms']:.1f} ms  p99 {figures['p99_ms']:.1f} ms"
+            f"    {name:<28} p50 {figures['p50_ms']:.1f} ms  p99 {figures['p99_ms']:.1f} ms"
             f"  ({figures['deliveries']:,} deliveries: {figures['clients']:,} clients × "
             f"{figures['events']} commits)"
         )
@@ -428,14 +580,14 @@ class Bench:
         url = database(o.database_url, "_peer")
         env = peer_mod.environment(self.env(url), PEERS, url)
         say(f"  peer: django-helpdesk in {urlparse(url).path.lstrip('/')}")
-        began = time.monotonic()
-        peer = peer_mod.prepare(python, env, size=size, seed=o.seed, texts=TEXTS, peers=PEERS)
-        self.timings.append(f"peer loading {size:,}: {time.monotonic() - began:,.0f} s")
-        began = time.monotonic()
+        with self.part(f"peer loading {size:,}"):
+            peer = peer_mod.prepare(python, env, size=size, seed=o.seed, texts=TEXTS, peers=PEERS)
         server = peer_mod.start(
             python, env, port=o.port + 1, peers=PEERS, log=self.logs / f"helpdesk-{size}.log"
         )
         port = o.port + 1
+        part = self.part(f"peer scenarios {size:,}")
+        part.__enter__()  # a with-block would re-indent the whole measurement below
         try:
             cookie = {"Cookie": f"sessionid={peer['session']}"}
             slow: set[str] = set()
@@ -493,4 +645,4 @@ class Bench:
                 self.record("helpdesk.ticket_create", size, figures, throughput=True)
         finally:
             server.stop()
-            self.timings.append(f"peer scenarios {size:,}: {time.monotonic() - began:,.0f} s")
+            part.__exit__(None, None, None)

@@ -12,17 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-READ_TARGET_MS = 20.0
-OPEN311_TARGET_MS = 150.0
-INTAKE_RATE_TARGET = 1000.0
-INTAKE_P99_TARGET_MS = 50.0
-PEER_INTAKE_RATIO_TARGET = 7.0
+# Issue 20: targets are ratios to the stack limit measured in the same run (laksana.bench.limit),
+# since absolute times on the shared machine move by 2x from one day to the next.
+READ_LIMIT_RATIO = 2.0  # ours ÷ limit, at p50 and at p99
+INTAKE_RATE_LIMIT_RATIO = 0.5  # ours ÷ limit throughput at least this
+INTAKE_P99_LIMIT_RATIO = 3.0
+LIVE_P99_LIMIT_RATIO = 1.5
 # The embedded default (SQLite, one worker) serving a small region's burst of submissions.
 SQLITE_INTAKE = "intake_sqlite"
 SQLITE_INTAKE_P99_TARGET_MS = 1000.0
 GROWTH_TARGET = 1.5
 RSS_TARGET_MB = 200.0
-LIVE_P99_TARGET_MS = 100.0
 # Issue 18: every report page and export of a month answers within a second.
 REPORT_TARGET_MS = 1000.0
 
@@ -32,10 +32,11 @@ class Read:
     name: str
     paths: Callable[[dict], list[str]]
     auth: str  # "token" (Bearer), "session" (cookie) or "none"
-    target_ms: float = READ_TARGET_MS
+    target_ms: float | None = None  # an absolute target where no limit scenario compares
     pending: str = ""  # which piece of work brings the page, when it answers 404
     peer: str | None = None  # the peer scenario it is compared with
     first_byte: bool = False  # time to the response's head (streamed exports), not its end
+    limit: str | None = None  # the stack limit's scenario it is held within READ_LIMIT_RATIO of
 
 
 def _staff_list(c: dict) -> list[str]:
@@ -88,16 +89,40 @@ def _public(path: str) -> Callable[[dict], list[str]]:
     return lambda c: [f"/{c['region']}/transparansi/{path.format(**c)}"]
 
 
+A_25, A_50, B_25, PAGE_1000 = (
+    "limit.api_page_25",
+    "limit.api_page_50",
+    "limit.template_page_25",
+    "limit.api_page_1000",
+)
 READS = [
-    Read("staff_list_filtered", _staff_list, "token", peer="ticket_list"),
-    Read("staff_list_deep_page", _staff_list_deep, "token", peer="ticket_list_deep_page"),
-    Read("complaint_detail_50_events", _detail, "token"),
-    Read("public_track", _track, "none"),
-    Read("operator_inbox_first_page", _inbox, "session", pending="staff console (issue 5)"),
-    Read("operator_inbox_deep_page", _inbox_deep, "session", pending="staff console (issue 5)"),
-    Read("open311_requests_1000", _open311, "none", OPEN311_TARGET_MS, pending="Open311 (issue 3)"),
-    Read("live_wall_initial_data", _wall, "session", pending="live room (issue 9)"),
-    # The reports (issue 18) read the daily aggregates the bench's preparation rolls up.
+    # Laksana's staff list answers 50 rows a page: held against the limit's page of 50.
+    Read("staff_list_filtered", _staff_list, "token", peer="ticket_list", limit=A_50),
+    Read(
+        "staff_list_deep_page", _staff_list_deep, "token", peer="ticket_list_deep_page", limit=A_50
+    ),
+    Read("complaint_detail_50_events", _detail, "token", limit=A_25),
+    Read("public_track", _track, "none", limit=A_25),
+    Read(
+        "operator_inbox_first_page",
+        _inbox,
+        "session",
+        pending="staff console (issue 5)",
+        limit=B_25,
+    ),
+    Read(
+        "operator_inbox_deep_page",
+        _inbox_deep,
+        "session",
+        pending="staff console (issue 5)",
+        limit=B_25,
+    ),
+    Read("portal_home", lambda c: [f"/{c['region']}/"], "none", limit=B_25),
+    Read("portal_list", lambda c: [f"/{c['region']}/laporan/"], "none", limit=B_25),
+    Read("open311_requests_1000", _open311, "none", pending="Open311 (issue 3)", limit=PAGE_1000),
+    Read("live_wall_initial_data", _wall, "session", pending="live room (issue 9)", limit=B_25),
+    # The reports (issue 18) read the daily aggregates the bench's preparation rolls up; no
+    # limit page compares with them, so they keep the issue's absolute second.
     Read("report_agency_performance_30d", _report("?period=30d"), "session", REPORT_TARGET_MS),
     Read("report_trends_30d", _report("tren/?period=30d"), "session", REPORT_TARGET_MS),
     Read(
@@ -133,8 +158,41 @@ READS = [
     ),
     Read("transparency_region_30d", _public(""), "none", REPORT_TARGET_MS),
     Read("transparency_agency_30d", _public("opd/{agency}/"), "none", REPORT_TARGET_MS),
-    Read("console_home_leaders", lambda c: [f"/{c['region']}/console/"], "session"),
+    # Not named by issue 20; held against the template page like the other console pages.
+    Read("console_home_leaders", lambda c: [f"/{c['region']}/console/"], "session", limit=B_25),
 ]
+
+
+# --- the stack limit (laksana.bench.limit): the same server, settings and table, bare -----------
+
+
+def _limit_api(size: int) -> Callable[[dict], list[str]]:
+    def paths(c: dict) -> list[str]:
+        base = f"/limit/api/regions/{c['region']}/complaints?limit={size}"
+        return [base, f"{base}&cursor={c['deep_cursor']}"]  # a first and a deep page in turn
+
+    return paths
+
+
+def _limit_template(c: dict) -> list[str]:
+    base = f"/limit/{c['region']}/page/"
+    return [base, f"{base}?after={c['deep_cursor']}"]
+
+
+LIMIT_READS = [
+    Read(A_25, _limit_api(25), "none"),
+    Read(A_50, _limit_api(50), "none"),
+    Read(B_25, _limit_template, "none"),
+    Read(PAGE_1000, lambda c: [f"/limit/api/regions/{c['region']}/complaints-1000"], "none"),
+]
+LIMIT_INTAKE = "limit.insert_two_rows"  # (c), the comparison of "intake"
+LIMIT_LIVE = "limit.sse_fanout"  # (d), the comparison of LIVE
+
+
+def limit_intake_requests(context: dict) -> list[dict]:
+    """The same bodies as Laksana's intake, to the limit's two-row insert."""
+    path = f"/limit/api/regions/{context['region']}/submissions"
+    return [dict(r, path=path) for r in intake_requests(context)]
 
 
 @dataclass(frozen=True)
@@ -147,7 +205,7 @@ class Live:
     clients: int
     events: int
     quick_events: int
-    target_ms: float = LIVE_P99_TARGET_MS
+    limit: str = "limit.sse_fanout"  # held within LIVE_P99_LIMIT_RATIO of it at p99
     pending: str = "live room (issue 9)"
 
     def stream(self, context: dict) -> str:

@@ -84,10 +84,20 @@ def headline(region: Region) -> Headline:
     return result
 
 
+# What public_row reads, no more: a complaint row is wide (texts, JSON, a dozen timestamps), and
+# the kelurahan's and kecamatan's boundary polygons (JSON) were most of each row's cost.
+ROW_COLUMNS = (
+    *("number", "status", "kind", "description", "is_anonymous", "submitted_at", "lat", "lng"),
+    *("region_id", "category__name", "area__name", "area__level", "area__parent__name"),
+    "reporter__name",
+)
+
+
 def public_complaints(region: Region) -> QuerySet:
     return (
         privacy.public_complaints(region)
         .select_related("category", "area__parent", "reporter")
+        .only(*ROW_COLUMNS)
         .order_by("-submitted_at", "-id")
     )
 

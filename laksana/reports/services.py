@@ -159,6 +159,14 @@ def totals(scope: Scope, period: Period, *, durations: bool = True) -> Figures:
     return figures
 
 
+def merged(parts) -> Figures:
+    """The totals of figures already read per agency (the same rows: no second read)."""
+    total = Figures()
+    for figures in parts:
+        total.merge(figures)
+    return total
+
+
 def received_total(scope: Scope, period: Period) -> int:
     """Complaints received in the period, summed by the database (no durations read)."""
     rows = scope.rows(period, model=AgencyDay).aggregate(n=Sum("received"))
@@ -198,10 +206,14 @@ class AgencyRow:
         return self.agency.short_name if self.agency else str(_("Ruang kendali (belum disposisi)"))
 
 
-def agency_performance(scope: Scope, period: Period) -> list[AgencyRow]:
+def agency_performance(
+    scope: Scope, period: Period, *, by_agency: dict | None = None
+) -> list[AgencyRow]:
     """One row per agency with anything in the period or open now (the command center's own
-    work, before disposition, as the row without an agency), busiest first."""
-    by_agency = _figures_by(scope, period, lambda row: row["agency_id"])
+    work, before disposition, as the row without an agency), busiest first. `by_agency`: the
+    period's figures_by_agency when the caller read them already."""
+    if by_agency is None:
+        by_agency = _figures_by(scope, period, lambda row: row["agency_id"])
     open_now: dict = defaultdict(int)
     counters = StatusCount.objects.filter(region=scope.region, status__in=OPEN_STATUSES)
     for agency_key, count in counters.values_list("agency_key", "count"):

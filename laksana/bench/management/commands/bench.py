@@ -22,8 +22,9 @@ def sizes(text: str) -> list[int]:
 class Command(BaseCommand):
     help = (
         "Benchmark Laksana on PostgreSQL beside django-helpdesk: generate complaints at each size "
-        "in a throwaway database, serve them with uvicorn (2 workers, production settings), load "
-        "them from a separate process, and write bench/results/latest.json and latest.md."
+        "in a throwaway database, serve them with granian (2 workers, production settings) beside "
+        "a bare Django app on the same table (the stack limit), load them from a separate "
+        "process, and write bench/results/latest.json and latest.md."
     )
 
     def add_arguments(self, parser):
@@ -47,8 +48,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--read-clients", type=int, default=4)
         parser.add_argument("--intake-clients", type=int, default=32)
-        parser.add_argument("--port", type=int, default=8790, help="Laksana's; the peer's is +1")
+        parser.add_argument(
+            "--port", type=int, default=8790, help="Laksana's; the peer's is +1, the limit's +2"
+        )
         parser.add_argument("--no-peer", action="store_true", help="Skip django-helpdesk")
+        parser.add_argument(
+            "--no-limit",
+            action="store_true",
+            help="Skip the stack limit (laksana.bench.limit): no ours ÷ limit ratios",
+        )
         parser.add_argument("--seed", type=int, default=2611)
         parser.add_argument("--days", type=int, default=365, help="History span of the data")
         parser.add_argument("--region", default="kota-tangerang", help="Folder in data/regions")
@@ -86,6 +94,7 @@ class Command(BaseCommand):
             intake_clients=o["intake_clients"],
             port=o["port"],
             peer=not o["no_peer"],
+            limit=not o["no_limit"],
             seed=o["seed"],
             days=o["days"],
             region=o["region"],
