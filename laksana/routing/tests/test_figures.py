@@ -1,0 +1,190 @@
+"""Issue 19's figures: the starter corpus scored on reports written apart from it, the model's
+fast path for one text, large-history training, and the bench command's output (its shape, never
+its speed: timings are `laksana routing bench`, not tests)."""
+
+import csv
+import io
+import json
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+from laksana.routing import classifier, evaluation, services
+
+STANDARD = services.STARTER.parent.parent / "regions/kota-tangerang/categories.csv"
+
+
+def _read(path):
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _write(path, rows):
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "category", "agency_function", "stem"])
+        w.writerows(rows)
+    return path
+
+
+def _small_corpus(tmp_path):
+    """Every fifth starter row of four categories, and four held-out reports."""
+    keep = {"JALAN-RUSAK", "PJU", "SAMPAH", "AIR-BERSIH"}
+    rows = [r for r in _read(services.STARTER) if r["category"] in keep][::5]
+    starter = _write(
+        tmp_path / "starter.csv",
+        [[r["text"], r["category"], r["agency_function"], r["stem"]] for r in rows],
+    )
+    heldout = _write(
+        tmp_path / "heldout.csv",
+        [
+            ["aspal jln ancur bolong2", "JALAN-RUSAK", "public_works", "h-0"],
+            ["lampu pju mati total gelap", "PJU", "housing", "h-1"],
+            ["sampah gk diangkut seminggu", "SAMPAH", "environment", "h-2"],
+            ["air pdam gk ngalir", "AIR-BERSIH", "water_utility", "h-3"],
+        ],
+    )
+    return starter, heldout
+
+
+def test_heldout_file_covers_every_standard_category_and_shares_no_row_with_the_starter():
+    heldout, starter = _read(evaluation.HELDOUT), _read(services.STARTER)
+    codes = {r["code"] for r in _read(STANDARD)}
+    per_category = {code: 0 for code in codes}
+    for r in heldout:
+        per_category[r["category"]] += 1
+    assert set(per_category) == codes and min(per_category.values()) >= 8
+    assert not {r["text"] for r in heldout} & {r["text"] for r in starter}
+    # The same agency function for a category in both files.
+    functions = {r["category"]: r["agency_function"] for r in starter}
+    assert all(functions[r["category"]] == r["agency_function"] for r in heldout)
+
+
+def test_starter_heldout_trains_on_the_starter_and_scores_the_other_file(tmp_path):
+    starter, heldout = _small_corpus(tmp_path)
+    report = evaluation.starter_heldout(starter, heldout)
+    assert report["samples"]["heldout"] == 4
+    for target in ("category", "agency"):
+        result = report[target]["heldout"]
+        assert result["n"] == 4 and 0 <= result["top1"] <= result["top3"] <= 1
+        assert len(result["recall"]) == 4
+        assert all(set(c) == {"true", "predicted", "count"} for c in result["confusions"])
+        assert report[target]["cross_validated"]["n"] == report["samples"]["starter"]
+    # The agency is the agency function, the same for every region that adopts the corpus.
+    assert set(report["agency"]["heldout"]["recall"]) == {
+        "public_works",
+        "housing",
+        "environment",
+        "water_utility",
+    }
+    text = evaluation.table(report)
+    assert "scored on heldout.csv (4 reports written separately)" in text
+    assert "agency     heldout" in text and "category (heldout): recall per class" in text
+
+
+def test_evaluate_command_takes_starter_heldout_without_a_region(tmp_path, monkeypatch):
+    starter, heldout = _small_corpus(tmp_path)
+    monkeypatch.setattr(evaluation, "STARTER", starter)
+    monkeypatch.setattr(evaluation, "HELDOUT", heldout)
+    out = io.StringIO()
+    call_command("routing", "evaluate", "--starter-heldout", "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["corpus"] == {"starter": "starter.csv", "heldout": "heldout.csv"}
+    assert {"heldout", "cross_validated"} <= set(report["agency"])
+
+
+def test_fast_path_gives_the_same_probabilities_and_words_as_scikit_learn():
+    rows = evaluation.corpus_rows(services.STARTER)[::4]
+    clf = services._fit(rows, "category")
+    assert clf.calibrated is not None
+    for r in evaluation.corpus_rows(evaluation.HELDOUT)[::20]:
+        x = clf.vectorizer.transform([r.text])
+        idx, data = clf._encode(r.text)
+        assert np.allclose(x.toarray()[0][idx], data, atol=1e-5)
+        assert x.nnz == len(idx)
+        p = clf.proba(x)[0]
+        assert np.allclose(clf._proba_one(idx, data), p, atol=1e-5)
+        order = np.argsort(-p, kind="stable")[:3]
+        assert [(g[0], g[2]) for g in clf.top(r.text)] == [
+            (clf.classes[i], clf.words(x, int(i))) for i in order
+        ]
+
+
+def test_a_large_history_is_calibrated_on_a_sample_and_fitted_on_every_row(monkeypatch):
+    monkeypatch.setattr(classifier, "CALIBRATION_SAMPLE", 250)
+    rows = evaluation.corpus_rows(services.STARTER)[::4]
+    labels = [r.category for r in rows]
+    y = np.array([sorted(set(labels)).index(c) for c in labels])
+    sample = classifier._calibration_sample(y, 250)
+    assert len(sample) < len(y) and set(y[sample]) == set(y)
+    clf = services._fit(rows, "category")
+    assert clf.calibrated is not None
+    X = clf.vectorizer.transform([r.text for r in rows])
+    full = classifier._linear().fit(X, y)
+    assert np.allclose(clf.linear.coef_, full.coef_, atol=1e-4)
+
+
+def test_two_targets_fitted_in_worker_processes_equal_those_fitted_here(monkeypatch):
+    rows = evaluation.corpus_rows(services.STARTER)[::16]
+    here = services.fit_models(rows)
+    monkeypatch.setattr(classifier, "PARALLEL_ROWS", 10)  # this size reads and fits on 2 cores
+    there = services.fit_models(rows)
+    assert set(here) == set(there) == {"category", "agency"}
+    assert there["category"].vectorizer.n_jobs is None  # a suggestion never starts processes
+    for target in here:
+        for text in ("jln rusak parah", "lampu pju mati", "air pdam keruh"):
+            assert here[target].top(text) == there[target].top(text)
+
+
+@pytest.mark.django_db
+def test_bench_command_reports_suggestion_and_training_times(tangerang):
+    services.train(tangerang, rows=services.starter_rows(tangerang)[::10])  # small: fast
+    out = io.StringIO()
+    call_command(
+        "routing",
+        "bench",
+        "--region",
+        tangerang.slug,
+        "--suggestions",
+        "5",
+        "--rows",
+        "200",
+        "--json",
+        stdout=out,
+    )
+    report = json.loads(out.getvalue())
+    assert report["region"] == tangerang.slug and report["cpus"] >= 1
+    assert len(report["load_before"]) == 3
+    for part in ("suggest", "models_only"):
+        times = report["suggestion"][part]
+        assert set(times) == {"median_ms", "p99_ms", "max_ms"}
+        assert 0 < times["median_ms"] <= times["p99_ms"] <= times["max_ms"]
+    assert report["suggestion"]["n"] == 5
+    training = report["training"]
+    assert training["rows"] == 200 and training["features"] > 0 and training["payload_bytes"] > 0
+    assert training["read_seconds"] <= training["fit_seconds"] <= training["seconds"]
+    out = io.StringIO()
+    call_command(
+        "routing",
+        "bench",
+        "--region",
+        tangerang.slug,
+        "--suggestions",
+        "3",
+        "--rows",
+        "0",
+        stdout=out,
+    )
+    assert "suggestion time per complaint over 3 texts" in out.getvalue()
+
+
+def test_synthetic_history_is_the_same_for_the_same_size():
+    from laksana.routing import bench
+
+    a = bench.synthesise(50, places=["Sukasari"])
+    b = bench.synthesise(50, places=["Sukasari"])
+    assert [(r.text, r.category, r.agency) for r in a] == [
+        (r.text, r.category, r.agency) for r in b
+    ]
+    assert all("Sukasari rt" in r.text for r in a)
