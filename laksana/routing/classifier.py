@@ -13,10 +13,12 @@ import numpy as np
 
 RANDOM_STATE = 19
 CALIBRATION_FOLDS = 3
-# Past this many rows the calibration's out-of-fold scores come from a stratified sample of this
-# size, and the two targets are fitted on both cores (`laksana routing bench`: 100,000
-# complaints in under a minute on 2 cores).
-CALIBRATION_SAMPLE = 10_000
+# A large history (`laksana routing bench`: 100,000 complaints in under a minute on 2 cores):
+# past LARGE rows a model is calibrated on one held-out 1/HOLDOUT of its rows, n-grams seen in
+# one text only are dropped, and past PARALLEL_ROWS the texts are read and the two targets
+# fitted on both cores.
+LARGE = 20_000
+HOLDOUT = 10
 PARALLEL_ROWS = 20_000
 TOP = 3
 WORDS = 3
@@ -31,7 +33,7 @@ _STOPWORDS = (
 STOPWORDS = frozenset(_STOPWORDS.split())
 
 
-def _vectorizer(n_jobs: int | None = None):
+def _vectorizer(n_jobs: int | None = None, min_df: int = 1):
     # char_wb 3-6 and single words: agency top-1 on held-out starter reports 0.634 -> 0.664 over
     # char 2-5 with word bigrams (+0.8 and +1.7 points with two other fold seeds), category
     # 0.604 -> 0.619. Chosen among 12 settings (C, n-gram ranges, min_df, max_df) on those folds.
@@ -43,7 +45,9 @@ def _vectorizer(n_jobs: int | None = None):
     from sklearn.pipeline import FeatureUnion
 
     def tfidf(**options):
-        return TfidfVectorizer(sublinear_tf=True, lowercase=True, dtype=np.float32, **options)
+        return TfidfVectorizer(
+            sublinear_tf=True, lowercase=True, min_df=min_df, dtype=np.float32, **options
+        )
 
     half = float(np.sqrt(0.5))
     return FeatureUnion(
@@ -65,20 +69,17 @@ def _linear():
     )
 
 
-def _calibration_sample(y: np.ndarray, size: int | None = None) -> np.ndarray:
-    """Row indices for calibration: all rows up to `size` (CALIBRATION_SAMPLE), else a
-    fixed-seed sample with each class's share and at least a few rows of every class, in the
-    rows' order."""
-    size = size or CALIBRATION_SAMPLE
-    if len(y) <= size:
-        return np.arange(len(y))
-    rng = np.random.RandomState(RANDOM_STATE)
-    keep = []
+def _holdout_split(y: np.ndarray, groups: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(train, calibration) row indices: the groups whose CRC-32 ends in 0 mod HOLDOUT
+    calibrate, the others train; a class with no row left to train on trains on all of its
+    rows. Deterministic, and rows of one group stay together."""
+    import zlib
+
+    held = np.array([zlib.crc32(g.encode()) % HOLDOUT == 0 for g in groups])
     for c in np.unique(y):
-        rows = np.flatnonzero(y == c)
-        n = min(len(rows), max(int(round(len(rows) * size / len(y))), 4 * CALIBRATION_FOLDS))
-        keep.append(rng.permutation(rows)[:n])
-    return np.sort(np.concatenate(keep))
+        if not (~held & (y == c)).any():
+            held[y == c] = False
+    return np.flatnonzero(~held), np.flatnonzero(held)
 
 
 class Classifier:
@@ -109,25 +110,29 @@ class Classifier:
         y = np.array([index[label] for label in labels])
         self.calibrated = None
         if calibrate and len(counts) > 1 and min(counts.values()) >= CALIBRATION_FOLDS:
-            from sklearn.model_selection import StratifiedGroupKFold
+            groups = list(groups or [str(i) for i in range(len(labels))])
+            if len(y) > LARGE:
+                # A large history: one model on the rows outside a fixed tenth (by group), its
+                # sigmoids fitted on that tenth (ensemble=True with one split). One big fit per
+                # target; each fit's cost grows with classes x features, not with rows, so
+                # three folds (or folds of a sample) would cost three or four of them.
+                splits = [_holdout_split(y, groups)]
+                ensemble = True
+            else:
+                from sklearn.model_selection import StratifiedGroupKFold
 
-            groups = np.array(groups or [str(i) for i in range(len(labels))], dtype=object)
-            sample = _calibration_sample(y)
-            # Rows made from one hand-written report stay in one fold, or the out-of-fold
-            # logits would be as sure as the training ones and T far too small.
-            folds = StratifiedGroupKFold(n_splits=CALIBRATION_FOLDS)
-            splits = list(folds.split(np.zeros(len(sample)), y[sample], groups[sample]))
-            # Sigmoid calibration on out-of-fold scores (folds keep the starter corpus's rows of
-            # one hand-written report together), then one model on all rows (ensemble=False):
-            # confidences are those of wording the model has not seen, and asking costs one model.
+                # Rows made from one hand-written report stay in one fold, or the out-of-fold
+                # logits would be as sure as the training ones and T far too small.
+                folds = StratifiedGroupKFold(n_splits=CALIBRATION_FOLDS)
+                splits = list(folds.split(np.zeros(len(y)), y, groups))
+                # Sigmoid calibration on out-of-fold scores, then one model on all rows
+                # (ensemble=False): confidences are those of wording the model has not seen,
+                # and asking costs one model.
+                ensemble = False
             self.calibrated = CalibratedClassifierCV(
-                _linear(), method="sigmoid", cv=splits, ensemble=False
+                _linear(), method="sigmoid", cv=splits, ensemble=ensemble
             )
-            self.calibrated.fit(X[sample], y[sample])
-            if len(sample) < len(y):
-                # A large history: the sigmoids come from a sample's out-of-fold scores (three
-                # fits of a fraction), the model they calibrate is fitted on every row.
-                self.calibrated.calibrated_classifiers_[0].estimator = _linear().fit(X, y)
+            self.calibrated.fit(X, y)
             self.linear = self.calibrated.calibrated_classifiers_[0].estimator
         else:
             self.linear = _linear().fit(X, y)
@@ -253,7 +258,7 @@ def fit_targets(
 
     started = time.perf_counter()
     parallel = len(texts) > PARALLEL_ROWS
-    vectorizer = _vectorizer(n_jobs=2 if parallel else None)
+    vectorizer = _vectorizer(n_jobs=2 if parallel else None, min_df=2 if len(texts) > LARGE else 1)
     X = vectorizer.fit_transform(texts)
     if phases is not None:  # where the time goes (laksana routing bench)
         phases["read_seconds"] = round(time.perf_counter() - started, 2)

@@ -111,18 +111,24 @@ def test_fast_path_gives_the_same_probabilities_and_words_as_scikit_learn():
         ]
 
 
-def test_a_large_history_is_calibrated_on_a_sample_and_fitted_on_every_row(monkeypatch):
-    monkeypatch.setattr(classifier, "CALIBRATION_SAMPLE", 250)
+def test_a_large_history_is_calibrated_on_a_held_out_tenth_of_its_groups(monkeypatch):
+    monkeypatch.setattr(classifier, "LARGE", 100)  # this size counts as large
     rows = evaluation.corpus_rows(services.STARTER)[::4]
-    labels = [r.category for r in rows]
+    labels, groups = [r.category for r in rows], [r.group for r in rows]
     y = np.array([sorted(set(labels)).index(c) for c in labels])
-    sample = classifier._calibration_sample(y, 250)
-    assert len(sample) < len(y) and set(y[sample]) == set(y)
+    train, held = classifier._holdout_split(y, groups)
+    assert len(train) + len(held) == len(y) and 0 < len(held) < len(y) / 4
+    assert not {groups[i] for i in train} & {groups[i] for i in held}  # a stem stays whole
+    assert set(y[train]) == set(y)  # every class is learnt
     clf = services._fit(rows, "category")
-    assert clf.calibrated is not None
+    assert len(clf.calibrated.calibrated_classifiers_) == 1
     X = clf.vectorizer.transform([r.text for r in rows])
-    full = classifier._linear().fit(X, y)
-    assert np.allclose(clf.linear.coef_, full.coef_, atol=1e-4)
+    alone = classifier._linear().fit(X[train], y[train])
+    assert np.allclose(clf.linear.coef_, alone.coef_, atol=1e-4)
+    p = clf.proba(X[:5])
+    assert np.allclose(p.sum(axis=1), 1)
+    idx, data = clf._encode(rows[0].text)
+    assert np.allclose(clf._proba_one(idx, data), p[0], atol=1e-5)
 
 
 def test_two_targets_fitted_in_worker_processes_equal_those_fitted_here(monkeypatch):
