@@ -194,3 +194,25 @@ def test_synthetic_history_is_the_same_for_the_same_size():
         (r.text, r.category, r.agency) for r in b
     ]
     assert all("Sukasari rt" in r.text for r in a)
+
+
+def _script():
+    import importlib.util
+
+    path = services.STARTER.parent.parent.parent / "scripts" / "make_routing_starter.py"
+    spec = importlib.util.spec_from_file_location("make_routing_starter", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_standard_category_has_forty_hand_written_reports_and_the_csv_is_up_to_date(
+    tmp_path, monkeypatch
+):
+    script = _script()
+    stems = script.read_stems()
+    assert set(stems) == {r["code"] for r in _read(STANDARD)}
+    assert min(len(reports) for _f, reports in stems.values()) >= 40
+    monkeypatch.setattr(script, "OUT", tmp_path / "starter.csv")
+    script.main()
+    assert (tmp_path / "starter.csv").read_bytes() == services.STARTER.read_bytes()
