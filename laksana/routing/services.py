@@ -1,7 +1,7 @@
 """Routing from the citizen's words (issue 19): suggest a complaint's category and agency.
 
-One model per region and target (category, agency): TF-IDF of character n-grams (char_wb 3-6,
-robust to "jln", "gk", typos) and words into a logistic regression with balanced class
+One model per region and target (category, agency), the text model of classifier.py: TF-IDF
+of character n-grams and words into a logistic regression with balanced class
 weights, its probabilities calibrated (sigmoid, 3 folds) when every class has enough rows. Trained
 on the region's handled complaints plus the starter corpus (data/routing/starter.csv) mapped to the
 region's own agencies. Deterministic: fixed random_state, no shuffling, rows in a stable order.
@@ -12,13 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import threading
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import joblib
-import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -27,24 +25,12 @@ from laksana.agencies.models import Agency, Category
 from laksana.complaints.models import ClosingReason, Complaint, Event, Status
 from laksana.regions.models import Region
 
+from .classifier import TOP, Classifier, fit_targets
 from .models import RoutingModel
 
 STARTER = Path(settings.BASE_DIR) / "data" / "routing" / "starter.csv"
-RANDOM_STATE = 19
-CALIBRATION_FOLDS = 3
-TOP = 3
-WORDS = 3
 # Below this confidence the console keeps the rules' choice (category default agency, area rules).
 CONFIDENT = 0.5
-
-# Never shown as the reason of a suggestion (still used as features).
-_STOPWORDS = (
-    "di ke dari dan yang yg ada ad ini itu sudah sdh udah dengan dgn untuk utk pak bu bpk min "
-    "tolong tlg mohon dong sangat sekali bgt banget juga lagi sama tidak gk ga gak tdk belum "
-    "blm saya sy kami kmi kita warga wrg nya se rt rw jl atau karena krn sampai sampe oleh pada "
-    "akan bisa masih terus lama hari hr depan dekat dkt deket sebelah samping belakang"
-)
-STOPWORDS = frozenset(_STOPWORDS.split())
 
 # Complaints whose classification an operator has confirmed.
 _VERIFIED_GONE = (Status.SUBMITTED, Status.REJECTED, Status.DUPLICATE)
@@ -168,129 +154,6 @@ def training_rows(region: Region) -> list[Row]:
 # --- the model ----------------------------------------------------------------------------------
 
 
-def _vectorizer():
-    # char_wb 3-6 and single words: agency top-1 on held-out starter reports 0.634 -> 0.664 over
-    # char 2-5 with word bigrams (+0.8 and +1.7 points with two other fold seeds), category
-    # 0.604 -> 0.619. Chosen among 12 settings (C, n-gram ranges, min_df, max_df) on those folds.
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.pipeline import FeatureUnion
-
-    return FeatureUnion(
-        [
-            (
-                "char",
-                TfidfVectorizer(
-                    analyzer="char_wb",
-                    ngram_range=(3, 6),
-                    sublinear_tf=True,
-                    min_df=1,
-                    lowercase=True,
-                    dtype=np.float32,
-                ),
-            ),
-            (
-                "word",
-                TfidfVectorizer(
-                    analyzer="word",
-                    ngram_range=(1, 1),
-                    sublinear_tf=True,
-                    min_df=1,
-                    lowercase=True,
-                    token_pattern=r"(?u)\b[^\W\d_]{2,}\b",
-                    dtype=np.float32,
-                ),
-            ),
-        ]
-    )
-
-
-def _linear():
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(
-        C=10.0, class_weight="balanced", max_iter=500, tol=1e-3, random_state=RANDOM_STATE
-    )
-
-
-class Classifier:
-    """A fitted vectorizer, a linear model (for the reasons) and the probabilities (calibrated
-    when every class has enough rows)."""
-
-    def __init__(
-        self,
-        texts: list[str],
-        labels: list[str],
-        *,
-        calibrate: bool = True,
-        groups: list[str] | None = None,
-    ):
-        from sklearn.calibration import CalibratedClassifierCV
-
-        self.vectorizer = _vectorizer()
-        X = self.vectorizer.fit_transform(texts)
-        counts = Counter(labels)
-        self.classes = sorted(counts)
-        y = np.array([self.classes.index(label) for label in labels])
-        self.calibrated = None
-        if calibrate and len(counts) > 1 and min(counts.values()) >= CALIBRATION_FOLDS:
-            from sklearn.model_selection import StratifiedGroupKFold
-
-            # Rows made from one hand-written report stay in one fold, or the out-of-fold
-            # logits would be as sure as the training ones and T far too small.
-            folds = StratifiedGroupKFold(n_splits=CALIBRATION_FOLDS)
-            groups = groups or [str(i) for i in range(len(labels))]
-            splits = list(folds.split(np.zeros(len(y)), y, groups))
-            # Sigmoid calibration on out-of-fold scores (folds keep the starter corpus's rows of
-            # one hand-written report together), then one model on all rows (ensemble=False):
-            # confidences are those of wording the model has not seen, and asking costs one model.
-            self.calibrated = CalibratedClassifierCV(
-                _linear(), method="sigmoid", cv=splits, ensemble=False
-            )
-            self.calibrated.fit(X, y)
-            self.linear = self.calibrated.calibrated_classifiers_[0].estimator
-        else:
-            self.linear = _linear().fit(X, y)
-        names = self.vectorizer.get_feature_names_out()
-        self.word_features = np.array([n.startswith("word__") for n in names])
-        self.feature_names = np.array([n.split("__", 1)[1] for n in names], dtype=object)
-        # Words too common to explain anything are still features, never a reason shown.
-        self.stopword_features = np.array(
-            [bool(set(n.split()) & STOPWORDS) for n in self.feature_names]
-        )
-
-    def proba(self, X) -> np.ndarray:
-        model = self.calibrated if self.calibrated is not None else self.linear
-        return model.predict_proba(X)
-
-    def predict(self, texts: list[str]) -> np.ndarray:
-        return self.proba(self.vectorizer.transform(texts))
-
-    def words(self, x, class_index: int, n: int = WORDS) -> list[str]:
-        """The words with the largest positive contribution to one class for one text."""
-        coef = self.linear.coef_
-        row = coef[class_index] if coef.shape[0] > 1 else coef[0] * (1 if class_index else -1)
-        x = x.tocsr()
-        idx = x.indices
-        contributions = x.data * row[idx]
-        keep = (contributions > 0) & self.word_features[idx] & ~self.stopword_features[idx]
-        order = np.argsort(-contributions[keep], kind="stable")
-        words: list[str] = []
-        for j in idx[keep][order]:
-            name = self.feature_names[j]
-            for w in name.split():
-                if w not in words:
-                    words.append(w)
-            if len(words) >= n:
-                break
-        return words[:n]
-
-    def top(self, text: str, k: int = TOP) -> list[tuple[str, float, list[str]]]:
-        x = self.vectorizer.transform([text])
-        p = self.proba(x)[0]
-        order = np.argsort(-p, kind="stable")[:k]
-        return [(self.classes[i], float(p[i]), self.words(x, int(i))) for i in order]
-
-
 def _fit(rows: list[Row], target: str, *, calibrate: bool = True) -> Classifier | None:
     labelled = [r for r in rows if getattr(r, target)]
     if len({getattr(r, target) for r in labelled}) < 2:
@@ -303,18 +166,36 @@ def _fit(rows: list[Row], target: str, *, calibrate: bool = True) -> Classifier 
     )
 
 
+TARGETS = (RoutingModel.Target.CATEGORY, RoutingModel.Target.AGENCY)
+
+
+def fit_models(rows: list[Row], *, phases: dict | None = None) -> dict[str, Classifier]:
+    """Both targets' classifiers on one vectorizer (classifier.fit_targets)."""
+    rows = [r for r in rows if r.category or r.agency]
+    targets = {}
+    for target in TARGETS:
+        idx = [i for i, r in enumerate(rows) if getattr(r, target)]
+        labels = [getattr(rows[i], target) for i in idx]
+        groups = [rows[i].group or f"row-{i}" for i in idx]
+        targets[target] = (idx, labels, groups)
+    return fit_targets([r.text for r in rows], targets, phases=phases) if rows else {}
+
+
+def dump(clf: Classifier) -> bytes:
+    buffer = io.BytesIO()
+    joblib.dump(clf, buffer, compress=3)
+    return buffer.getvalue()
+
+
 def train(region: Region, *, rows: list[Row] | None = None) -> dict[str, RoutingModel]:
     """Train and store a new version of the region's category and agency models."""
     rows = training_rows(region) if rows is None else rows
+    started = timezone.now()
+    fitted = fit_models(rows)
     stored = {}
-    for target in (RoutingModel.Target.CATEGORY, RoutingModel.Target.AGENCY):
-        started = timezone.now()
-        clf = _fit(rows, target)
-        if clf is None:
-            continue
+    for target, clf in fitted.items():
         used = [r for r in rows if getattr(r, target)]
-        buffer = io.BytesIO()
-        joblib.dump(clf, buffer, compress=3)
+        payload = dump(clf)
         seconds = (timezone.now() - started).total_seconds()
         with transaction.atomic():
             last = (
@@ -329,7 +210,7 @@ def train(region: Region, *, rows: list[Row] | None = None) -> dict[str, Routing
                 target=target,
                 version=(last or 0) + 1,
                 trained_at=timezone.now(),
-                payload=buffer.getvalue(),
+                payload=payload,
                 samples=len(used),
                 history_samples=sum(r.source == "history" for r in used),
                 starter_samples=sum(r.source == "starter" for r in used),
