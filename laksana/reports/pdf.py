@@ -190,7 +190,7 @@ def monthly_pdf(scope: Scope, period: Period, *, agency: Agency | None = None) -
     pdf.set_text_color(0, 0, 0)
 
     total = services.totals(scope, period)
-    previous = services.totals(scope, period.previous(), durations=False)
+    previous = services.totals(scope, period.previous(), durations=())
     _heading(pdf, "Ringkasan")
     summary = [
         ("Laporan masuk", total["received"], previous["received"]),

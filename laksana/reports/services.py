@@ -5,11 +5,14 @@ state: the status counters the services keep and sla's overdue index scan.
 Every function takes a Scope, so a page, an export and the monthly report show the same numbers.
 """
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from urllib.parse import urlencode
 
+import numpy as np
 from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +26,7 @@ from laksana.sla.services.counts import overdue_counts
 
 from .models import COUNTERS, DURATIONS, STAGE_COUNTERS, AgencyDay, DailyStat, DimensionDay
 from .periods import Period
-from .rollup import AREA_CATEGORY, area_category, percentile
+from .rollup import AREA_CATEGORY, area_category
 
 HANDLER_ROLES = (Role.AGENCY_ADMIN, Role.AGENCY_STAFF)
 STAGE_LABELS = {
@@ -80,17 +83,20 @@ class Scope:
 
 @dataclass
 class Figures:
-    """Sums and percentiles of a set of aggregate rows."""
+    """Sums and percentiles of a set of aggregate rows. `read`: the duration lists read with
+    them (asking for a percentile of another is a mistake, not "no data")."""
 
     counts: dict = field(default_factory=lambda: defaultdict(int))
-    samples: dict = field(default_factory=lambda: defaultdict(list))
+    chunks: dict = field(default_factory=lambda: defaultdict(list))  # name -> [array of ints]
+    read: tuple = DURATIONS
 
     def add(self, row: dict) -> None:
         for name in (*COUNTERS, *STAGE_COUNTERS):
             self.counts[name] += row.get(name) or 0
-        for name in DURATIONS:
-            if row.get(name):
-                self.samples[name].extend(row[name])
+
+    def add_minutes(self, name: str, values) -> None:
+        if values:
+            self.chunks[name].append(values)
 
     def __getitem__(self, name: str) -> int:
         return self.counts[name]
@@ -98,20 +104,37 @@ class Figures:
     def merge(self, other: "Figures") -> None:
         for name, n in other.counts.items():
             self.counts[name] += n
-        for name, values in other.samples.items():
-            self.samples[name].extend(values)
+        for name, chunks in other.chunks.items():
+            self.chunks[name].extend(chunks)
+        self.read = tuple(n for n in self.read if n in other.read)
 
-    def _sorted(self, name: str) -> list[int]:
-        cache = self.__dict__.setdefault("_sorted_cache", {})
-        if cache.get(name, (None,))[0] != len(self.samples[name]):
-            cache[name] = (len(self.samples[name]), sorted(self.samples[name]))
+    def values(self, name: str) -> np.ndarray:
+        """Every duration of this name, unsorted, as one array (kept until more are added)."""
+        if name not in self.read:
+            raise ValueError(f"{name} was not read with these figures")
+        cache = self.__dict__.setdefault("_values", {})
+        chunks = self.chunks[name]
+        if cache.get(name, (None,))[0] != len(chunks):
+            parts = [np.frombuffer(c, dtype=np.int32) for c in chunks]
+            cache[name] = (len(chunks), np.concatenate(parts) if parts else np.empty(0, np.int32))
         return cache[name][1]
 
+    def count(self, name: str) -> int:
+        return int(self.values(name).size)
+
+    def percentile(self, name: str, share: float) -> int | None:
+        """Nearest rank, as rollup.percentile of the sorted values (selected, not sorted)."""
+        values = self.values(name)
+        if not values.size:
+            return None
+        rank = max(1, math.ceil(share * values.size))
+        return int(np.partition(values, rank - 1)[rank - 1])
+
     def median(self, name: str) -> int | None:
-        return percentile(self._sorted(name), 0.5)
+        return self.percentile(name, 0.5)
 
     def p90(self, name: str) -> int | None:
-        return percentile(self._sorted(name), 0.9)
+        return self.percentile(name, 0.9)
 
     def within_share(self, stage: str) -> float | None:
         within, over = self.counts[f"{stage}_within"], self.counts[f"{stage}_over"]
@@ -130,33 +153,38 @@ class Figures:
         )
 
 
-ALL_FIELDS = ("agency_id", "day", *COUNTERS, *STAGE_COUNTERS, *DURATIONS)
+SUMMED = (*COUNTERS, *STAGE_COUNTERS)
 
 
-def _figures_by(scope: Scope, period: Period, key) -> dict:
-    """Figures per key of AgencyDay rows (the per-agency aggregate with the durations)."""
-    found: dict = defaultdict(Figures)
-    rows = scope.rows(period, model=AgencyDay).values(*ALL_FIELDS)
-    for row in rows.iterator(chunk_size=5000):
-        found[key(row)].add(row)
+def _figures_by(
+    scope: Scope, period: Period, *, by_agency: bool, durations: tuple = DURATIONS
+) -> dict:
+    """Figures of AgencyDay rows, per agency or (key None) in all: the database sums the
+    counters; only the duration lists asked for are read (packed, see models.MinutesField)."""
+    found: dict = defaultdict(lambda: Figures(read=durations))
+    rows = scope.rows(period, model=AgencyDay)
+    sums = {n: Sum(n) for n in SUMMED}
+    if by_agency:
+        for row in rows.values("agency_id").annotate(**sums).order_by():
+            found[row["agency_id"]].add(row)
+    else:
+        found[None].add(rows.aggregate(**sums))
+    if durations:
+        for agency_id, *lists in rows.values_list("agency_id", *durations):
+            figures = found[agency_id if by_agency else None]
+            for name, values in zip(durations, lists, strict=True):
+                figures.add_minutes(name, values)
     return found
 
 
-def figures_by_agency(scope: Scope, period: Period) -> dict:
+def figures_by_agency(scope: Scope, period: Period, *, durations: tuple = DURATIONS) -> dict:
     """{agency id (None: the command center): Figures} of the period."""
-    return _figures_by(scope, period, lambda row: row["agency_id"])
+    return _figures_by(scope, period, by_agency=True, durations=durations)
 
 
-def totals(scope: Scope, period: Period, *, durations: bool = True) -> Figures:
-    """The period's figures; without durations (counts only, for a comparison) the database
-    sums the counters and no duration list is read."""
-    if durations:
-        return _figures_by(scope, period, lambda row: None).get(None) or Figures()
-    names = (*COUNTERS, *STAGE_COUNTERS)
-    sums = scope.rows(period, model=AgencyDay).aggregate(**{n: Sum(n) for n in names})
-    figures = Figures()
-    figures.add(sums)
-    return figures
+def totals(scope: Scope, period: Period, *, durations: tuple = DURATIONS) -> Figures:
+    """The period's figures with these duration lists (none: counts only, for a comparison)."""
+    return _figures_by(scope, period, by_agency=False, durations=durations)[None]
 
 
 def merged(parts) -> Figures:
@@ -213,7 +241,7 @@ def agency_performance(
     work, before disposition, as the row without an agency), busiest first. `by_agency`: the
     period's figures_by_agency when the caller read them already."""
     if by_agency is None:
-        by_agency = _figures_by(scope, period, lambda row: row["agency_id"])
+        by_agency = figures_by_agency(scope, period)
     open_now: dict = defaultdict(int)
     counters = StatusCount.objects.filter(region=scope.region, status__in=OPEN_STATUSES)
     for agency_key, count in counters.values_list("agency_key", "count"):
@@ -448,10 +476,16 @@ def _sums(measure: str, sums: dict) -> dict:
 # Drill-down: the console list behind a number
 
 
+@lru_cache(maxsize=256)
+def _list_base(region_slug: str) -> str:
+    # A performance page links a few hundred numbers: one reverse() per region, not per link.
+    return reverse("console:complaints", kwargs={"region_slug": region_slug})
+
+
 def list_url(region: Region, **filters) -> str:
     """The console list with these filters (keys of console.search.Filters)."""
     query = {k: v for k, v in filters.items() if v not in (None, "", False)}
-    base = reverse("console:complaints", kwargs={"region_slug": region.slug})
+    base = _list_base(region.slug)
     return f"{base}?{urlencode(query)}" if query else base
 
 

@@ -174,7 +174,7 @@ def _kept(region) -> tuple[dict, dict]:
                 coarse[k][name] += getattr(row, name)
         for name in DURATIONS:
             if getattr(row, name):
-                samples[k][name] = getattr(row, name)
+                samples[k][name] = list(getattr(row, name))
     # The per-agency rows are the sums of the fine ones.
     summed = defaultdict(Counter)
     for k, c in figures.items():
