@@ -27,7 +27,7 @@ from laksana.regions.models import Area
 
 from .models import DimensionDay
 from .periods import Period
-from .services import Scope, area_category_sums, drill
+from .services import Scope, area_category_sums, drill, kept
 
 HOT_MIN, HOT_FACTOR, HOT_HISTORY = 3, 2, 4
 HOT_MAX_DAYS = 92  # longer periods: no hot spots (five of them would be years of fine rows)
@@ -292,12 +292,19 @@ class Grid:
 
 
 def read_grid(scope: Scope, period: Period) -> Grid:
+    """The period's counts per kelurahan and category, with the HOT_HISTORY periods before it
+    for the hot spots (periods of up to HOT_MAX_DAYS). At 10^6 complaints a year a month and
+    the four before it are about 600,000 aggregate rows (nearly one per complaint at this
+    grain), read by every page with a map or hot spots: kept until the rollup next writes."""
     periods = [period, *(history(period) if period.days <= HOT_MAX_DAYS else [])]
     sums = {f"n{i}": (p.first, p.last) for i, p in enumerate(periods)}
     measure = measure_for(scope)
-    rows = area_category_sums(scope, Period(periods[-1].first, period.last), measure, sums)
-    cells = {key: [row[f"n{i}"] or 0 for i in range(len(periods))] for key, row in rows.items()}
-    return Grid(measure, cells)
+
+    def cells() -> dict:
+        rows = area_category_sums(scope, Period(periods[-1].first, period.last), measure, sums)
+        return {k: [row[f"n{i}"] or 0 for i in range(len(periods))] for k, row in rows.items()}
+
+    return Grid(measure, kept(scope, "grid", period, cells))
 
 
 def hot_spots(

@@ -209,6 +209,9 @@ class RollupCursor(models.Model):
     region = models.OneToOneField(Region, primary_key=True, on_delete=models.CASCADE)
     last_event_id = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every rebuild of the region's rows: what the reports kept of them is stale then
+    # (services.kept).
+    version = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.region_id}@{self.last_event_id}"

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import F
 
 from laksana.common import clock
 from laksana.complaints.models import Complaint, Event
@@ -395,6 +396,7 @@ def rebuild(region: Region, days: Iterable[date]) -> RebuildResult:
         DailyStat.objects.bulk_create(rows, batch_size=1000)
         AgencyDay.objects.bulk_create(agency_rows, batch_size=1000)
         DimensionDay.objects.bulk_create(value_rows, batch_size=1000)
+        touch(region)
     result.rows = len(rows)
     return result
 
@@ -416,6 +418,12 @@ def rebuild_since(region: Region, since: date | None = None) -> RebuildResult:
     if head is not None:
         _advance(region, head)
     return result
+
+
+def touch(region: Region) -> None:
+    """A new version of the region's aggregates (in the rebuild's transaction)."""
+    RollupCursor.objects.get_or_create(region=region)
+    RollupCursor.objects.filter(pk=region.pk).update(version=F("version") + 1)
 
 
 def _advance(region: Region, head: int) -> None:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 import numpy as np
+from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +25,15 @@ from laksana.complaints.models import OPEN_STATUSES, Channel, Kind, StatusCount
 from laksana.regions.models import Area, Region
 from laksana.sla.services.counts import overdue_counts
 
-from .models import COUNTERS, DURATIONS, STAGE_COUNTERS, AgencyDay, DailyStat, DimensionDay
+from .models import (
+    COUNTERS,
+    DURATIONS,
+    STAGE_COUNTERS,
+    AgencyDay,
+    DailyStat,
+    DimensionDay,
+    RollupCursor,
+)
 from .periods import Period
 from .rollup import AREA_CATEGORY, area_category
 
@@ -193,6 +202,43 @@ def merged(parts) -> Figures:
     for figures in parts:
         total.merge(figures)
     return total
+
+
+# ---------------------------------------------------------------------------------------------
+# Reads kept per process until the rollup next writes
+
+
+KEPT_SECONDS = 900  # at most; any rebuild of the region's rows makes them stale at once
+
+
+def aggregates_version(region: Region) -> int:
+    """The version of the region's aggregates: every rebuild bumps it (rollup.touch)."""
+    found = RollupCursor.objects.filter(pk=region.pk).values_list("version", flat=True).first()
+    return found or 0
+
+
+def kept(scope: Scope, name: str, period: Period, compute):
+    """What `compute()` read from the scope's aggregates for this period, kept per process until
+    the rollup rewrites any of the region's rows (every 5 minutes at most, when events came).
+    The aggregates change only then, so what is kept is exactly what a fresh read gives."""
+    agencies = "all" if scope.agency_ids is None else ",".join(map(str, scope.agency_ids))
+    key = ":".join(
+        (
+            "reports",
+            name,
+            str(scope.region.pk),
+            agencies,
+            "public" if scope.published_only else "staff",
+            period.first.isoformat(),
+            period.last.isoformat(),
+            str(aggregates_version(scope.region)),
+        )
+    )
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, KEPT_SECONDS)
+    return found
 
 
 def received_total(scope: Scope, period: Period) -> int:

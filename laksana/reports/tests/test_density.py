@@ -9,7 +9,7 @@ from django.test import Client
 from laksana.agencies.models import Category
 from laksana.common import clock
 from laksana.regions.models import Area
-from laksana.reports import density, exports, rollup
+from laksana.reports import density, exports, rollup, services
 from laksana.reports.models import DailyStat, DimensionDay
 from laksana.reports.periods import Period
 from laksana.reports.services import Scope
@@ -43,6 +43,7 @@ def test_the_trends_page_draws_each_kelurahan_with_its_count_from_the_rollup(sce
     # The numbers come from the aggregates, not from the complaints.
     for model in (DailyStat, DimensionDay):
         model.objects.filter(region=tangerang).delete()
+    rollup.touch(tangerang)  # as every rewrite of the aggregates does (what pages keep is stale)
     page = _client(person("pimpinan-r", tangerang, "viewer")).get(TRENDS).content.decode()
     assert f"<title>{area.name}: 0</title>" in page
 
@@ -140,6 +141,43 @@ def test_the_hot_spot_rule_compares_with_the_four_periods_before(tangerang):
     assert density.is_hot(3, [0, 0, 0, 0]) and not density.is_hot(2, [0, 0, 0, 0])
     # A year is too long a period to compare with four before it.
     assert density.hot_spots(Scope(tangerang), Period.last_days(today, 365)) == []
+
+
+def test_the_grid_is_read_once_per_rollup_version_and_per_scope(
+    tangerang, django_assert_num_queries
+):
+    today = _today(tangerang)
+    period = Period.last_days(today, 7)
+    category = Category.objects.filter(region=tangerang).first()
+    area = Area.objects.filter(region=tangerang, level="kelurahan").first()
+
+    def put(day, n):
+        DimensionDay.objects.create(
+            region=tangerang,
+            day=day,
+            dimension=rollup.AREA_CATEGORY,
+            value=f"{area.id}:{category.id}",
+            received=n,
+        )
+
+    for i in range(1, 5):
+        put(period.last - timedelta(days=7 * i), 1)
+    key = (area.id, category.id)
+    with django_assert_num_queries(2):  # the rollup's version, the grid
+        assert density.read_grid(Scope(tangerang), period).cells == {key: [0, 1, 1, 1, 1]}
+    put(period.last, 5)  # only the rollup writes these rows, and it bumps the version
+    with django_assert_num_queries(1):  # the version only: the same grid
+        assert density.read_grid(Scope(tangerang), period).cells == {key: [0, 1, 1, 1, 1]}
+    rollup.touch(tangerang)
+    assert density.read_grid(Scope(tangerang), period).cells == {key: [5, 1, 1, 1, 1]}
+    # Another scope (the public page: published complaints only) is read on its own.
+    assert density.read_grid(Scope.public(tangerang), period).cells == {}
+
+
+def test_a_rebuild_bumps_the_version_the_reports_keep_their_reads_by(tangerang):
+    before = services.aggregates_version(tangerang)
+    rollup.rebuild(tangerang, [_today(tangerang)])
+    assert services.aggregates_version(tangerang) == before + 1
 
 
 def test_the_map_and_hot_spots_read_in_english(scene, tangerang):
