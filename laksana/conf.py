@@ -4,6 +4,7 @@ settings.py reads them through `env()`; the README's configuration table must li
 checks it), so an operator never has to read code to configure a deployment.
 """
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,12 +184,20 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "ROUTING_DUPLICATE_RADII",
             "POHON=100,BANJIR=500,KEBAKARAN=300,PENCEMARAN=500,JALAN-RUSAK=150",
-            "Possible duplicates: radius per category code (CODE=metres, comma-separated).",
+            "Possible duplicates: radius per category code (CODE=metres, comma-separated; an "
+            "item that is not a code and a positive number is ignored).",
         ),
         Setting(
             "ROUTING_DUPLICATE_HOURS",
             "72",
-            "Possible duplicates: hours either side of a report's submission to look in.",
+            "Possible duplicates: default hours either side of a report's submission to look in.",
+        ),
+        Setting(
+            "ROUTING_DUPLICATE_WINDOWS",
+            "KEBAKARAN=12,POHON=24,BANJIR=48,DRAINASE=168,JALAN-RUSAK=336,JEMBATAN=336,PJU=336",
+            "Possible duplicates: hours per category code (CODE=hours, comma-separated, as the "
+            "radii): a fallen tree is cleared within a day, a flood lasts a couple of days, a "
+            "broken road or street light is reported again for weeks.",
         ),
         Setting(
             "LIVE_ACK_TARGET_MINUTES",
@@ -230,3 +239,19 @@ def env_bool(name: str) -> bool:
 
 def env_list(name: str) -> list[str]:
     return [item.strip() for item in env(name).split(",") if item.strip()]
+
+
+def env_numbers(name: str) -> dict[str, float]:
+    """A comma-separated CODE=number setting as {CODE: number}, codes upper-cased. An item
+    without a code or with anything but a positive finite number is skipped, so one typo in
+    an operator's list costs that item only, never the page that reads it."""
+    numbers = {}
+    for item in env_list(name):
+        code, _sep, text = item.partition("=")
+        try:
+            value = float(text)
+        except ValueError:
+            continue
+        if code.strip() and math.isfinite(value) and value > 0:
+            numbers[code.strip().upper()] = value
+    return numbers

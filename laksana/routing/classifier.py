@@ -7,6 +7,7 @@ stable order.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 
 import numpy as np
@@ -198,14 +199,32 @@ class Classifier:
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state.pop("_fast", None)
+        state.pop("_reading", None)
         return state
 
-    def _encode(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    @property
+    def reading(self) -> str:
+        """A digest of the fitted vectorizer: equal for the targets trained together
+        (fit_targets), whose `encode` of a text is then the same, so a suggestion reads it once."""
+        digest = self.__dict__.get("_reading")
+        if digest is None:
+            h = hashlib.blake2b(digest_size=16)
+            h.update(repr(self.vectorizer.transformer_weights).encode())
+            for name, vectorizer in self.vectorizer.transformer_list:
+                h.update(repr((name, sorted(vectorizer.get_params().items()))).encode())
+                terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+                h.update("\n".join(terms).encode())
+                h.update(np.ascontiguousarray(vectorizer.idf_).tobytes())
+            digest = self.__dict__["_reading"] = h.hexdigest()
+        return digest
+
+    def encode(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The text's feature indices and TF-IDF values: per block, sublinear tf times idf,
         L2-normalised, as the FeatureUnion of TfidfVectorizers computes them."""
         indices, values = [], []
         for offset, analyze, vocabulary, idf, weight in self._prepared()[0]:
-            counts = Counter(j for j in map(vocabulary.get, analyze(text)) if j is not None)
+            counts = Counter(map(vocabulary.get, analyze(text)))  # counted in C, then
+            counts.pop(None, None)  # the n-grams never seen in training dropped
             if not counts:
                 continue
             j = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
@@ -233,7 +252,13 @@ class Classifier:
         return p / total if total else np.full(len(p), 1.0 / len(p))
 
     def top(self, text: str, k: int = TOP) -> list[tuple[str, float, list[str]]]:
-        idx, data = self._encode(text)
+        return self.top_encoded(self.encode(text), k=k)
+
+    def top_encoded(
+        self, encoded: tuple[np.ndarray, np.ndarray], k: int = TOP
+    ) -> list[tuple[str, float, list[str]]]:
+        """`top` of a text already read by `encode` (of a model with the same `reading`)."""
+        idx, data = encoded
         p = self._proba_one(idx, data)
         order = np.argsort(-p, kind="stable")[:k]
         return [

@@ -3,7 +3,8 @@ reasons, for the console (merge) and the wall (a cluster of reports is one incid
 
 Steps of `candidates`:
 1. the radius and window of the report's category (ROUTING_DUPLICATE_RADII, else
-   ROUTING_DUPLICATE_METRES; ROUTING_DUPLICATE_HOURS either side of its submission);
+   ROUTING_DUPLICATE_METRES; ROUTING_DUPLICATE_WINDOWS, else ROUTING_DUPLICATE_HOURS, either
+   side of its submission);
 2. the region's reports in that window (index region + submitted_at, or region + category +
    status + submitted_at for the same category only) inside the radius's bounding box, at most
    CANDIDATES of them: never a scan of all complaints. Without a place, the same category only;
@@ -26,12 +27,13 @@ from functools import lru_cache
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from laksana.common import clock
 from laksana.common.optional import optional
 from laksana.complaints.hooks import EventSubscriber
 from laksana.complaints.models import OPEN_STATUSES, Complaint, Status
-from laksana.conf import env, env_list
+from laksana.conf import env, env_numbers
 
 from .models import DuplicateLink
 from .services import complaint_text
@@ -65,18 +67,22 @@ class Match:
         return round(self.score * 100)
 
 
+def _per_category(setting: str, default: str, category_code: str) -> float:
+    return env_numbers(setting).get(category_code.upper()) or float(env(default))
+
+
 def radius(category_code: str) -> int:
     """Metres within which two reports of this category may be about one problem: a fallen
     tree is one spot, a flood covers streets."""
-    for item in env_list("ROUTING_DUPLICATE_RADII"):
-        code, _sep, metres = item.partition("=")
-        if code.strip().upper() == category_code.upper() and metres.strip().isdigit():
-            return int(metres)
-    return int(env("ROUTING_DUPLICATE_METRES"))
+    metres = _per_category("ROUTING_DUPLICATE_RADII", "ROUTING_DUPLICATE_METRES", category_code)
+    return max(1, round(metres))  # nearness is a share of it
 
 
-def window() -> timedelta:
-    return timedelta(hours=float(env("ROUTING_DUPLICATE_HOURS")))
+def window(category_code: str) -> timedelta:
+    """Time either side of a report in which another of this category may be the same problem:
+    a fallen tree is cleared within a day, a broken road is reported again for weeks."""
+    hours = _per_category("ROUTING_DUPLICATE_WINDOWS", "ROUTING_DUPLICATE_HOURS", category_code)
+    return timedelta(hours=hours)
 
 
 def metres_between(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
@@ -99,7 +105,7 @@ def nearby(
 ) -> QuerySet:
     """Step 2: the bounded candidate query (region, window, bounding box, at most CANDIDATES)."""
     qs = Complaint.objects.filter(region_id=complaint.region_id) if base is None else base
-    span = window()
+    span = window(complaint.category.code)
     qs = qs.filter(
         submitted_at__gte=complaint.submitted_at - span,
         submitted_at__lte=complaint.submitted_at + span,
@@ -155,12 +161,15 @@ def _similarities(text: str, others: list[str]) -> list[float]:
     return [sum(x * mine.get(g, 0.0) for g, x in v.items()) for v in vectors[1:]]
 
 
-def _hours_label(hours: float) -> str:
+def _span_label(hours: float) -> str:
     if hours < 1:
-        return _("selisih %(n)d menit") % {"n": round(hours * 60)}
+        n = round(hours * 60)
+        return ngettext("%(n)d menit", "%(n)d menit", n) % {"n": n}
     if hours < 48:
-        return _("selisih %(n)d jam") % {"n": round(hours)}
-    return _("selisih %(n)d hari") % {"n": round(hours / 24)}
+        n = round(hours)
+        return ngettext("%(n)d jam", "%(n)d jam", n) % {"n": n}
+    n = round(hours / 24)
+    return ngettext("%(n)d hari", "%(n)d hari", n) % {"n": n}
 
 
 def candidates(
@@ -176,7 +185,7 @@ def candidates(
     steps). `base` narrows them to what the asking staff member may see."""
     found = list(nearby(complaint, base=base, same_category=same_category, pool=pool))
     reach = radius(complaint.category.code)
-    span_hours = window().total_seconds() / 3600
+    span_hours = window(complaint.category.code).total_seconds() / 3600
     kept: list[tuple[Complaint, float | None]] = []
     for other in found:
         metres = None
@@ -211,7 +220,9 @@ def candidates(
         else:
             reasons.append(_("tanpa lokasi"))
         reasons.append(_("teks mirip %(p)d%%") % {"p": round(words * 100)})
-        reasons.append(_hours_label(hours))
+        reasons.append(_("selisih %(gap)s (jendela %(window)s)") % {
+            "gap": _span_label(hours), "window": _span_label(span_hours)
+        })  # fmt: skip
         reasons.append(_("kategori sama") if same else _("kategori lain: %(name)s") % {
             "name": other.category.name
         })  # fmt: skip

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import joblib
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from laksana.agencies.models import Agency, Category
@@ -224,56 +225,126 @@ _cache: dict[tuple[int, str], tuple[int, Classifier]] = {}
 _lock = threading.Lock()
 
 
-def load(region: Region, target: str) -> tuple[int, Classifier] | None:
-    """The region's newest model of a target, unpickled once per process and version."""
-    latest = (
-        RoutingModel.objects.filter(region=region, target=target)
-        .order_by("-version")
-        .values_list("id", "version")
-        .first()
-    )
-    if latest is None:
-        return None
-    pk, version = latest
+def load(region: Region, target: str, version: int | None = None) -> tuple[int, Classifier] | None:
+    """The region's model of a target, `version` or else the newest, unpickled once per process
+    and version."""
+    if version is None:
+        version = RoutingModel.objects.filter(region=region, target=target).aggregate(
+            newest=Max("version")
+        )["newest"]
+        if version is None:
+            return None
     key = (region.pk, target)
     cached = _cache.get(key)
     if cached is not None and cached[0] == version:
         return cached
-    payload = RoutingModel.objects.filter(pk=pk).values_list("payload", flat=True).get()
+    payload = (
+        RoutingModel.objects.filter(region=region, target=target, version=version)
+        .values_list("payload", flat=True)
+        .first()
+    )
+    if payload is None:  # deleted since it was seen as the newest
+        return None
     clf = joblib.load(io.BytesIO(bytes(payload)))
     with _lock:
         _cache[key] = (version, clf)
     return version, clf
 
 
+def _quoted(model, *fields: str) -> list[str]:
+    qn = connection.ops.quote_name
+    return [qn(model._meta.db_table)] + [qn(model._meta.get_field(f).column) for f in fields]
+
+
+def _versions_and_names(
+    region: Region, codes: dict[str, list[str]]
+) -> tuple[dict[str, int], dict[str, dict[str, str]]]:
+    """One statement: the newest version of each of the region's targets, and {target: {code:
+    name}} of `codes` among the region's own active categories and agencies. Plain SQL, named
+    from the models' metadata: Django compiling these small queries cost more than running
+    them (1.1 of a 2.2 ms suggestion on SQLite, profiled; 0.06 ms as SQL)."""
+    table, region_id, target, version = _quoted(RoutingModel, "region", "target", "version")
+    selects = [
+        f"SELECT 'version', {target}, NULL, MAX({version}) FROM {table} "
+        f"WHERE {region_id} = %s GROUP BY {target}"
+    ]
+    params: list = [region.pk]
+    for kind, model in (("category", Category), ("agency", Agency)):
+        wanted = codes.get(kind)
+        if wanted:
+            table, region_id, active, code, name = _quoted(
+                model, "region", "is_active", "code", "name"
+            )
+            marks = ", ".join(["%s"] * len(wanted))
+            selects.append(
+                f"SELECT '{kind}', {code}, {name}, NULL FROM {table} "
+                f"WHERE {region_id} = %s AND {active} = %s AND {code} IN ({marks})"
+            )
+            params += [region.pk, True, *wanted]
+    versions: dict[str, int] = {}
+    names: dict[str, dict[str, str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        for kind, code, name, newest in cursor.fetchall():
+            if kind == "version":
+                versions[code] = newest
+            else:
+                names.setdefault(kind, {})[code] = name
+    return versions, names
+
+
+def guesses(models: dict[str, Classifier], text: str, *, k: int = TOP) -> dict[str, list]:
+    """Each target's k best (code, confidence, words) for a text. Targets trained together share
+    one vectorizer (fit_targets): the text is read once for them, which was half of the models'
+    time."""
+    read: dict[str, tuple] = {}
+    found = {}
+    for target, clf in models.items():
+        encoded = read.get(clf.reading)
+        if encoded is None:
+            encoded = read[clf.reading] = clf.encode(text)
+        found[target] = clf.top_encoded(encoded, k=k)
+    return found
+
+
 def suggest(region: Region, text: str, title: str = "", address: str = "") -> Suggestion | None:
     """Top-3 categories and agencies of the region for a citizen's words, or None when the region
-    has no model yet. Only the region's own, active categories and agencies are returned."""
+    has no model yet. Only the region's own, active categories and agencies are returned.
+
+    Steps (one round trip to the database once this process holds the newest models):
+    1. guess with the models this process holds (none at first);
+    2. in one statement, read the newest versions and the names of the guessed codes that are
+       the region's own and active now (a name or an agency may change in any process);
+    3. when a version differs (a model trained in another process, or none held yet), load the
+       newest models and go back to 1; the guesses are then those of the versions just read.
+    """
     full = complaint_text(title, text, address)
     if not full.strip():
         return None
-    found = {}
-    version = 0
-    for target, model in (("category", Category), ("agency", Agency)):
-        loaded = load(region, target)
-        if loaded is None:
-            found[target] = []
-            continue
-        version = max(version, loaded[0])
-        guesses = loaded[1].top(full, k=TOP + 2)
-        names = dict(
-            model.objects.filter(
-                region=region, is_active=True, code__in=[g[0] for g in guesses]
-            ).values_list("code", "name")
-        )
-        found[target] = [
-            Guess(code, names[code], round(p, 4), words)
-            for code, p, words in guesses
-            if code in names
+    held = {str(t): _cache[(region.pk, t)] for t in TARGETS if (region.pk, t) in _cache}
+    for _attempt in range(3):  # a second model trained between two passes is the only third
+        spare = TOP + 2  # two more, for codes closed since training
+        guessed = guesses({t: clf for t, (_v, clf) in held.items()}, full, k=spare)
+        codes = {t: [g[0] for g in found] for t, found in guessed.items()}
+        versions, names = _versions_and_names(region, codes)
+        if versions == {t: v for t, (v, _clf) in held.items()}:
+            break
+        held = {}
+        for target, version in versions.items():
+            loaded = load(region, target, version)
+            if loaded is not None:
+                held[target] = loaded
+    found = {
+        target: [
+            Guess(code, names[target][code], round(p, 4), words)
+            for code, p, words in guessed.get(target, [])
+            if code in names.get(target, {})
         ][:TOP]
+        for target in ("category", "agency")
+    }
     if not found["category"] and not found["agency"]:
         return None
-    return Suggestion(found["category"], found["agency"], version)
+    return Suggestion(found["category"], found["agency"], max(v for v, _clf in held.values()))
 
 
 def as_dict(s: Suggestion | None) -> dict | None:

@@ -36,6 +36,43 @@ def test_the_radius_depends_on_the_category_with_a_default(monkeypatch):
     assert duplicates.radius("SAMPAH") == 50 and duplicates.radius("POHON") == 300
 
 
+def test_the_window_depends_on_the_category_with_a_default(monkeypatch):
+    assert duplicates.window("POHON") == timedelta(hours=24)
+    assert duplicates.window("BANJIR") == timedelta(hours=48)
+    assert duplicates.window("JALAN-RUSAK") == duplicates.window("PJU") == timedelta(days=14)
+    assert duplicates.window("SAMPAH") == timedelta(hours=72)
+    monkeypatch.setenv("ROUTING_DUPLICATE_WINDOWS", "sampah=6")
+    monkeypatch.setenv("ROUTING_DUPLICATE_HOURS", "12")
+    assert duplicates.window("SAMPAH") == timedelta(hours=6)
+    assert duplicates.window("POHON") == timedelta(hours=12)
+
+
+def test_bad_items_of_a_per_category_setting_are_skipped_not_fatal(monkeypatch):
+    monkeypatch.setenv(
+        "ROUTING_DUPLICATE_WINDOWS",
+        "POHON=abc, =5,BANJIR,PJU=-3,KEBAKARAN=0,LALIN=nan,DRAINASE=inf,,SAMPAH = 6.5 ",
+    )
+    monkeypatch.setenv("ROUTING_DUPLICATE_RADII", "POHON=0.2,BANJIR=1e9x")
+    for code in ("POHON", "BANJIR", "PJU", "KEBAKARAN", "LALIN", "DRAINASE", ""):
+        assert duplicates.window(code) == timedelta(hours=72), code
+    assert duplicates.window("SAMPAH") == timedelta(hours=6.5)
+    assert duplicates.radius("POHON") == 1  # never zero: nearness is a share of it
+    assert duplicates.radius("BANJIR") == 200
+
+
+def test_a_road_reported_again_days_later_is_a_candidate_a_tree_is_not(submit):
+    road, tree = "Jalan berlubang besar di depan sekolah", TREE
+    with time_machine.travel(clock.now() - timedelta(days=5), tick=False):
+        old_road, _t = submit(category_code="JALAN-RUSAK", description=road)
+        old_tree, _t = submit(category_code="POHON", description=tree, **north(500))
+    new_road, _t = submit(category_code="JALAN-RUSAK", description=road, **north(10))
+    new_tree, _t = submit(category_code="POHON", description=tree, **north(510))
+    roads = duplicates.candidates(new_road)
+    assert [m.complaint.number for m in roads] == [old_road.number]
+    assert "selisih 5 hari (jendela 14 hari)" in roads[0].reasons
+    assert old_tree.number not in [m.complaint.number for m in duplicates.candidates(new_tree)]
+
+
 def test_a_fallen_tree_reported_twice_nearby_scores_high_with_reasons(submit):
     first, _t = submit(category_code="POHON", description=TREE, **north(0))
     again, _t = submit(category_code="POHON", description=TREE_AGAIN, **north(40))

@@ -100,7 +100,7 @@ def test_fast_path_gives_the_same_probabilities_and_words_as_scikit_learn():
     assert clf.calibrated is not None
     for r in evaluation.corpus_rows(evaluation.HELDOUT)[::20]:
         x = clf.vectorizer.transform([r.text])
-        idx, data = clf._encode(r.text)
+        idx, data = clf.encode(r.text)
         assert np.allclose(x.toarray()[0][idx], data, atol=1e-5)
         assert x.nnz == len(idx)
         p = clf.proba(x)[0]
@@ -109,6 +109,22 @@ def test_fast_path_gives_the_same_probabilities_and_words_as_scikit_learn():
         assert [(g[0], g[2]) for g in clf.top(r.text)] == [
             (clf.classes[i], clf.words(x, int(i))) for i in order
         ]
+
+
+def test_targets_trained_together_read_a_text_once_with_the_same_answers():
+    rows = evaluation.corpus_rows(services.STARTER)[::16]
+    models = services.fit_models(rows)
+    assert models["category"].reading == models["agency"].reading
+    other = services.fit_models(rows[1:])
+    assert other["category"].reading != models["category"].reading
+    for text in ("jln rusak parah", "lampu pju mati", "air pdam keruh", ""):
+        assert services.guesses(models, text, k=5) == {
+            target: clf.top(text, k=5) for target, clf in models.items()
+        }
+    mixed = {"category": models["category"], "agency": other["agency"]}
+    assert services.guesses(mixed, "jln rusak parah") == {
+        target: clf.top("jln rusak parah") for target, clf in mixed.items()
+    }
 
 
 def test_a_large_history_is_calibrated_on_a_held_out_tenth_of_its_groups(monkeypatch):
@@ -127,7 +143,7 @@ def test_a_large_history_is_calibrated_on_a_held_out_tenth_of_its_groups(monkeyp
     assert np.allclose(clf.linear.coef_, alone.coef_, atol=1e-4)
     p = clf.proba(X[:5])
     assert np.allclose(p.sum(axis=1), 1)
-    idx, data = clf._encode(rows[0].text)
+    idx, data = clf.encode(rows[0].text)
     assert np.allclose(clf._proba_one(idx, data), p[0], atol=1e-5)
 
 
