@@ -293,11 +293,20 @@ def fit_targets(
         for name, (idx, labels, groups) in targets.items()
         if len(set(labels)) > 1
     }
+    # One BLAS thread per fit, here and in the worker processes: a multi-threaded BLAS sums in
+    # another order (confidences differing by ~1e-8 between a fit here and one in a worker), so
+    # the same data gives the same model on any machine, however many cores it has.
     if parallel and len(jobs) > 1:
-        from joblib import Parallel, delayed
+        from joblib import Parallel, delayed, parallel_config
 
-        fitted = Parallel(n_jobs=2)(
-            delayed(_one)(labels, groups, vectorizer, x) for labels, groups, x in jobs.values()
-        )
+        with parallel_config(backend="loky", inner_max_num_threads=1):
+            fitted = Parallel(n_jobs=2)(
+                delayed(_one)(labels, groups, vectorizer, x) for labels, groups, x in jobs.values()
+            )
         return dict(zip(jobs, fitted, strict=True))
-    return {name: _one(labels, groups, vectorizer, x) for name, (labels, groups, x) in jobs.items()}
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return {
+            name: _one(labels, groups, vectorizer, x) for name, (labels, groups, x) in jobs.items()
+        }
