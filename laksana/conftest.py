@@ -30,6 +30,17 @@ def dead_connections_renewed(django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: one that switched this thread to English
+    (translation.activate outside a request) must not leave it to the next test."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def empty_local_cache():
     """The per-process caches keep data of a region between requests (the wall's slow panels,
     configuration rows): a test must not see the previous test's."""
