@@ -15,14 +15,46 @@ from shapely.geometry import mapping, shape
 
 from laksana.agencies.models import Category
 from laksana.common import clock
+from laksana.common.choices import label_of
+from laksana.common.configcache import ConfigCache
 from laksana.complaints import keyset, privacy
-from laksana.complaints.models import Complaint, StatusCount
+from laksana.complaints.models import Complaint, Kind, Status, StatusCount
 from laksana.complaints.privacy import mask, reporter_label
 from laksana.regions.models import Area, Region
 
 HEADLINE_SECONDS = 60  # the home page's numbers may lag a minute; they are read on every visit
 BOUNDARY_SECONDS = 3600
 PAGE_SIZE = 20
+
+
+# What the read pages list of a region (home's categories, the list's filter), kept per process
+# (laksana.common.configcache: at most CONFIG_SECONDS old, dropped at once on a change in this
+# process): two queries of every home and list page, for rows that change when an administrator
+# edits them.
+CHOICES = ConfigCache("portal choices", models=("agencies.Category", "regions.Area"))
+
+
+@dataclass(frozen=True)
+class Choices:
+    # (group, [{"code", "name"}]) in the region's order, as grouped_categories gives them
+    categories: tuple[tuple[str, tuple[dict[str, str], ...]], ...]
+    kecamatan: tuple[tuple[str, str], ...]  # (code, name) by name
+
+
+def choices(region: Region) -> Choices:
+    """The region's public categories and its kecamatan, as this process last read them. Shared
+    by the process's requests: read them, never change them."""
+
+    def load() -> Choices:
+        return Choices(
+            categories=tuple(
+                (group, tuple({"code": c.code, "name": c.name} for c in categories))
+                for group, categories in grouped_categories(region)
+            ),
+            kecamatan=tuple((k.code, k.name) for k, _ks in kecamatan_and_kelurahan(region)),
+        )
+
+    return CHOICES.get(region.pk, load)
 
 
 def grouped_categories(region: Region) -> list[tuple[str, list[Category]]]:
@@ -102,6 +134,14 @@ def public_complaints(region: Region) -> QuerySet:
     )
 
 
+def recent(region: Region, count: int) -> list[dict]:
+    """The region's newest public complaints as list items."""
+    rows = list(public_complaints(region)[:count])
+    for row in rows:
+        row.region = region  # every row's address names it: not a query (and a polygon) per row
+    return [public_row(c) for c in rows]
+
+
 def public_row(complaint: Complaint) -> dict:
     """One complaint as a list item or map point: what the public may see, nothing more."""
     area = complaint.area
@@ -114,8 +154,8 @@ def public_row(complaint: Complaint) -> dict:
             kwargs={"region_slug": complaint.region.slug, "number": complaint.number},
         ),
         "status": complaint.status,
-        "status_label": str(complaint.get_status_display()),
-        "kind_label": str(complaint.get_kind_display()),
+        "status_label": label_of(Status, complaint.status),
+        "kind_label": label_of(Kind, complaint.kind),
         "category": complaint.category.name,
         "kecamatan": kecamatan,
         "kelurahan": kelurahan,
