@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from laksana.common.timefmt import local_iso
 from laksana.complaints.models import Complaint, Event
+from laksana.regions.models import Region
 
 # duplicate_link (routing.DuplicateLink): the earlier report of the same incident, if any.
 RELATED = ("category", "area", "area__parent", "agency", "region", "duplicate_link")
@@ -93,6 +94,21 @@ def event_item(e: Event, card: dict, *, status: str | None = None) -> dict:
 def with_cards(complaints: QuerySet) -> QuerySet:
     """Complaints with what their cards show, in one query."""
     return complaints.select_related(*RELATED).only(*CARD)
+
+
+# Where the caller knows the region (region_cards), it is left out of the join: as its seventh
+# table it was most of PostgreSQL's planning of the wall's newest cards (7 ms of planning for a
+# 0.8 ms query at 10^4; 1.5 ms without it), on every wall load.
+REGION_RELATED = tuple(name for name in RELATED if name != "region")
+REGION_CARD = tuple(name for name in CARD if name != "region__timezone")
+
+
+def region_cards(complaints: QuerySet, region: Region) -> list[Complaint]:
+    """`region`'s complaints with what their cards show, in one query, each given `region`."""
+    rows = list(complaints.select_related(*REGION_RELATED).only(*REGION_CARD))
+    for row in rows:
+        row.region = region
+    return rows
 
 
 def events_with_complaints(events: QuerySet) -> QuerySet:

@@ -8,6 +8,7 @@ from django.conf import settings
 from laksana.accounts.services import create_token
 from laksana.complaints import services
 from laksana.complaints.models import Complaint
+from laksana.live import panels
 from laksana.testing.personas import staff
 
 pytestmark = pytest.mark.django_db
@@ -146,8 +147,6 @@ def test_an_event_committed_while_the_wall_is_read_does_not_split_its_figures(
 ):
     """A complaint that commits after the open total was read and before the map is: the answer
     is read again, so the total, the board and the map still count the same complaints."""
-    from laksana.live import panels
-
     submit()
     arrivals = []
 
@@ -219,3 +218,30 @@ def test_agency_staff_and_field_officers_are_refused_the_wall_and_its_streams(
     for path in ("", "stream/", "replay/stream/"):
         response = client.get(f"/kota-tangerang/live/{path}")
         assert response.status_code == 403, path
+
+
+def test_each_board_row_counts_only_its_own_agencys_counters():
+    totals = {
+        (1, "disposed"): 2,
+        (1, "forwarded"): 1,
+        (1, "desk_ack"): 2,
+        (1, "ack_on_time"): 1,
+        (1, "ack_h3"): 2,  # two acknowledgments within (3, 5] minutes
+        (2, "disposed"): 5,
+        (2, "rating_sum"): 9,
+        (2, "rating_count"): 2,
+        (0, "resolved"): 4,
+    }
+    by_agency = panels._by_agency(totals)
+    assert panels._agency_period(by_agency[1]) == {
+        "disposed": 3,
+        "acknowledged": 2,
+        "ack_on_time_pct": 50,
+        "median_ack_min": 4.0,
+        "median_resolve_min": None,
+        "resolved": 0,
+        "satisfaction": None,
+    }
+    two = panels._agency_period(by_agency[2])
+    assert (two["disposed"], two["acknowledged"], two["satisfaction"]) == (5, 0, 4.5)
+    assert panels._agency_period(by_agency.get(3, {}))["disposed"] == 0
