@@ -20,6 +20,8 @@ from laksana.complaints.privacy import mask
 from laksana.regions.models import Region
 from laksana.sla.services import time_left
 
+from .options import names
+
 EXCERPT_CHARS = 140
 _NUMBER = "0"  # placeholder reversed once per page; every row's number takes its place
 
@@ -57,35 +59,52 @@ def first_photo(complaint: Complaint):
 
 def rows(complaints: list[Complaint], *, region: Region, masked: bool) -> list[dict]:
     """Every row of a list page: see row()."""
-    url = _complaint_url(region)
-    return [row(c, region=region, masked=masked, url=url) for c in complaints]
+    url, known = _complaint_url(region), names(region)
+    return [row(c, region=region, masked=masked, url=url, known=known) for c in complaints]
 
 
-def row(complaint: Complaint, *, region: Region, masked: bool, url=None) -> dict:
+def row(complaint: Complaint, *, region: Region, masked: bool, url=None, known=None) -> dict:
     """What a list row shows of one complaint of `region`; `c` is the complaint itself, for what
     a row's form sends (its version)."""
     c = complaint
-    area, photo = c.area, first_photo(c)
-    parent = area.parent if area is not None and area.parent_id else None
+    known = known or names(region)
+    photo = first_photo(c)
+    category = _name(known.categories, c.category_id, lambda: c.category.name)
+    agency = (
+        _name(known.agencies, c.agency_id, lambda: c.agency.short_name) if c.agency_id else None
+    )
+    area, parent = None, None
+    if c.area_id:
+        area, parent = _name(known.areas, c.area_id, lambda: _area_names(c.area))
     return {
         "c": c,
         "number": c.number,
         "url": (url or _complaint_url(region))(c.number),
         "select_label": _("Pilih %(n)s") % {"n": c.number},
         "photo_src": photo_url(photo, public=False, region_slug=region.slug) if photo else "",
-        "title": c.display_title,
+        "title": c.title or category,
         "titled": bool(c.title),  # then the category is shown beside it
-        "category": c.category.name,
+        "category": category,
         "confidential": c.is_confidential,
         "words": citizen_words(c, masked=masked),
-        "area": area.name if area is not None else None,
-        "parent": parent.name if parent is not None else None,
-        "agency": c.agency.short_name if c.agency_id else None,
+        "area": area,
+        "parent": parent,
+        "agency": agency,
         "status": c.status,
         "status_label": label_of(Status, c.status),
         "submitted": local(c.submitted_at, region),
         "deadline": deadline(c),
     }
+
+
+def _area_names(area) -> tuple[str, str | None]:
+    return area.name, area.parent.name if area.parent_id else None
+
+
+def _name(known: dict, pk: int, read):
+    """A name from the region's (at most CONFIG_SECONDS old); one created since is read."""
+    found = known.get(pk)
+    return found if found is not None else read()
 
 
 def local(moment, region: Region) -> str:

@@ -91,3 +91,26 @@ def test_complaint_addresses_are_quoted_as_reverse_quotes_them(tangerang):
         assert url_of(number) == reverse(
             "console:complaint", kwargs={"region_slug": tangerang.slug, "number": number}
         )
+
+
+def test_rows_name_category_agency_and_area_without_a_query_per_row(
+    client, in_state, operator, tangerang
+):
+    road = in_state("dispatched")
+    client.force_login(operator.user)
+    page = url(tangerang.slug, "laporan")
+    client.get(page)  # the region's names are kept after this
+    with CaptureQueriesContext(connection) as few:
+        html = client.get(page).content.decode()
+    for name in (road.category.name, road.agency.short_name, road.area.name):
+        assert name in html
+    assert road.area.parent.name in html
+    for _ in range(3):
+        in_state("dispatched")
+    with CaptureQueriesContext(connection) as more:
+        client.get(page)
+    assert len(more) == len(few)
+    # An agency made inactive since keeps its name on the rows it holds.
+    road.agency.is_active = False
+    road.agency.save()
+    assert road.agency.short_name in client.get(page).content.decode()
