@@ -5,13 +5,17 @@ the description, the address or staff notes), and no coordinates of a confidenti
 """
 
 import json
+from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import QuerySet
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
+from laksana.agencies.models import Agency, Category
+from laksana.common.configcache import ConfigCache
 from laksana.common.timefmt import local_iso
 from laksana.complaints.models import Complaint, Event
-from laksana.regions.models import Region
+from laksana.regions.models import Area, Region
 
 # duplicate_link (routing.DuplicateLink): the earlier report of the same incident, if any.
 RELATED = ("category", "area", "area__parent", "agency", "region", "duplicate_link")
@@ -35,30 +39,70 @@ EVENT = ("region", "complaint", "agency", "type", "to_status", "created_at", "da
 
 
 def complaint_card(c: Complaint) -> dict:
-    area, kelurahan, kecamatan = c.area, None, None
-    if area is not None and area.level == "kelurahan":
-        kelurahan, kecamatan = area.name, area.parent.name if area.parent_id else None
+    area = c.area
+    return _card(
+        number=c.number,
+        status=c.status,
+        channel=c.channel,
+        priority=c.priority,
+        category=(c.category.name, c.category.is_emergency),
+        area=None if area is None else _area_names(area),
+        agency=c.agency.short_name if c.agency_id else None,
+        submitted_at=c.submitted_at,
+        next_deadline=c.next_deadline,
+        hidden=c.is_confidential or c.lat is None,
+        lat=c.lat,
+        lng=c.lng,
+        region=c.region,
+        similar_to=_similar_to(c),
+    )
+
+
+def _area_names(area) -> tuple[str, str, str | None]:
+    parent = area.parent.name if area.level == "kelurahan" and area.parent_id else None
+    return area.level, area.name, parent
+
+
+def _card(
+    *,
+    number: str,
+    status: str,
+    channel: str,
+    priority: int,
+    category: tuple[str, bool],
+    area: tuple[str, str, str | None] | None,
+    agency: str | None,
+    submitted_at,
+    next_deadline,
+    hidden: bool,
+    lat: float | None,
+    lng: float | None,
+    region: Region,
+    similar_to: str | None,
+) -> dict:
+    kelurahan, kecamatan = None, None
+    if area is not None and area[0] == "kelurahan":
+        kelurahan, kecamatan = area[1], area[2]
     elif area is not None:
-        kecamatan = area.name
-    hidden = c.is_confidential or c.lat is None
+        kecamatan = area[1]
     return {
-        "number": c.number,
-        "status": c.status,
-        "category": c.category.name,
+        "number": number,
+        "status": status,
+        "category": category[0],
         "kelurahan": kelurahan,
         "kecamatan": kecamatan,
-        "channel": c.channel,
-        "agency": c.agency.short_name if c.agency_id else None,
-        "priority": c.priority,
+        "channel": channel,
+        "agency": agency,
+        "priority": priority,
         # The category is an emergency (region data, agencies.Category.is_emergency): flag it.
-        "emergency": c.category.is_emergency,
-        "submitted_at": local_iso(c.submitted_at, c.region),
-        "submitted_ts": c.submitted_at.timestamp(),
-        "deadline_ts": c.next_deadline.timestamp() if c.next_deadline else None,
-        "lat": None if hidden else round(c.lat, 5),
-        "lng": None if hidden else round(c.lng, 5),
+        "emergency": category[1],
+        "submitted_at": local_iso(submitted_at, region),
+        "submitted_ts": submitted_at.timestamp(),
+        "deadline_ts": next_deadline.timestamp() if next_deadline else None,
+        "lat": None if hidden else round(lat, 5),
+        "lng": None if hidden else round(lng, 5),
         # One incident, several reports: the wall counts this one on the first (routing).
-        "similar_to": _similar_to(c),
+        "similar_to": similar_to,
     }
 
 
@@ -96,19 +140,104 @@ def with_cards(complaints: QuerySet) -> QuerySet:
     return complaints.select_related(*RELATED).only(*CARD)
 
 
-# Where the caller knows the region (region_cards), it is left out of the join: as its seventh
-# table it was most of PostgreSQL's planning of the wall's newest cards (7 ms of planning for a
-# 0.8 ms query at 10^4; 1.5 ms without it), on every wall load.
-REGION_RELATED = tuple(name for name in RELATED if name != "region")
-REGION_CARD = tuple(name for name in CARD if name != "region__timezone")
+# The names a card shows of its category, agency and area, kept per process (configcache): the
+# wall's newest cards read them here instead of joining five tables for 30 rows, whose join
+# order PostgreSQL searched for 7 ms at every wall load (a 0.8 ms query), and whose model
+# instances were most of the panel's time in Python.
+CARD_NAMES = ConfigCache(
+    "wall card names", models=("agencies.Agency", "agencies.Category", "regions.Area")
+)
 
 
-def region_cards(complaints: QuerySet, region: Region) -> list[Complaint]:
-    """`region`'s complaints with what their cards show, in one query, each given `region`."""
-    rows = list(complaints.select_related(*REGION_RELATED).only(*REGION_CARD))
-    for row in rows:
-        row.region = region
-    return rows
+@dataclass(frozen=True)
+class CardNames:
+    categories: dict[int, tuple[str, bool]]  # name, is an emergency
+    agencies: dict[int, str]  # short name
+    areas: dict[int, tuple[str, str, str | None]]  # level, name, a kelurahan's kecamatan
+
+    def know(self, rows: list[dict]) -> bool:
+        return all(
+            row["category_id"] in self.categories
+            and (not row["agency_id"] or row["agency_id"] in self.agencies)
+            and (not row["area_id"] or row["area_id"] in self.areas)
+            for row in rows
+        )
+
+
+def card_names(region: Region) -> CardNames:
+    def load() -> CardNames:
+        areas = list(
+            Area.objects.filter(region=region).values_list("id", "level", "name", "parent")
+        )
+        name_of = {pk: name for pk, _level, name, _parent in areas}
+        categories = Category.objects.filter(region=region)
+        return CardNames(
+            categories={
+                pk: (n, e) for pk, n, e in categories.values_list("id", "name", "is_emergency")
+            },
+            agencies=dict(Agency.objects.filter(region=region).values_list("id", "short_name")),
+            areas={
+                pk: (level, name, name_of.get(parent) if level == "kelurahan" else None)
+                for pk, level, name, parent in areas
+            },
+        )
+
+    return CARD_NAMES.get(region.pk, load)
+
+
+# A card's own columns, read as values (newest_cards).
+_ROW = (
+    *("pk", "number", "status", "channel", "priority", "lat", "lng", "is_confidential"),
+    *("submitted_at", "next_deadline", "category_id", "agency_id", "area_id"),
+)
+
+
+def newest_cards(region: Region, count: int) -> list[dict]:
+    """`region`'s newest complaints as wall cards, each with `similar`: how many later reports
+    link to it as their incident's first (routing). One query, joining only the link."""
+    from laksana.routing.models import DuplicateLink
+
+    similar = (
+        DuplicateLink.objects.filter(region=region, original=OuterRef("pk"))
+        .order_by()
+        .values("original")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows = (
+        Complaint.objects.filter(region=region)
+        .order_by("-submitted_at", "-id")
+        .annotate(
+            link_to=F("duplicate_link__original_number"),
+            similar=Coalesce(Subquery(similar), 0),
+        )
+        .values(*_ROW, "link_to", "similar")[:count]
+    )
+    rows = list(rows)
+    names = card_names(region)
+    if not names.know(rows):  # one created since this process read them: read them again
+        CARD_NAMES.clear()
+        names = card_names(region)
+    return [{**_row_card(row, names, region), "similar": row["similar"]} for row in rows]
+
+
+def _row_card(row: dict, names: CardNames, region: Region) -> dict:
+    return _card(
+        number=row["number"],
+        status=row["status"],
+        channel=row["channel"],
+        priority=row["priority"],
+        category=names.categories[row["category_id"]],
+        area=names.areas[row["area_id"]] if row["area_id"] else None,
+        agency=names.agencies[row["agency_id"]] if row["agency_id"] else None,
+        submitted_at=row["submitted_at"],
+        next_deadline=row["next_deadline"],
+        hidden=row["is_confidential"] or row["lat"] is None,
+        lat=row["lat"],
+        lng=row["lng"],
+        region=region,
+        similar_to=row["link_to"],
+    )
 
 
 def events_with_complaints(events: QuerySet) -> QuerySet:

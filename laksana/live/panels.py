@@ -38,7 +38,7 @@ from laksana.dispatch.roster import on_duty_now
 from laksana.regions.models import Region
 from laksana.sla.services import overdue_counts
 
-from .frames import complaint_card, region_cards
+from .frames import newest_cards
 from .hub import latest_event_id
 from .services import (
     BUCKETS,
@@ -238,16 +238,8 @@ def open_map(ctx: WallContext) -> dict:
 
 @panel("incoming", slot="side", refresh="never")
 def incoming(ctx: WallContext) -> dict:
-    newest = Complaint.objects.filter(region=ctx.region).order_by("-submitted_at", "-id")
-    newest = region_cards(newest[:INCOMING], ctx.region)
-    # How many later reports each is the first of (routing's duplicate links): one incident.
-    similar = dict(
-        Complaint.objects.filter(pk__in=[c.pk for c in newest])
-        .annotate(n=Count("similar_links"))
-        .filter(n__gt=0)
-        .values_list("pk", "n")
-    )
-    return {"items": [{**complaint_card(c), "similar": similar.get(c.pk, 0)} for c in newest]}
+    # Each with how many later reports it is the first of (routing's duplicate links): one incident.
+    return {"items": newest_cards(ctx.region, INCOMING)}
 
 
 @panel("numbers", slot="top")

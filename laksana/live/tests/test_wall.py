@@ -1,6 +1,7 @@
 """The wall's and the desk's pages and JSON: who may see them, and what they show."""
 
 import json
+from collections import Counter
 
 import pytest
 from django.conf import settings
@@ -245,3 +246,47 @@ def test_each_board_row_counts_only_its_own_agencys_counters():
     two = panels._agency_period(by_agency[2])
     assert (two["disposed"], two["acknowledged"], two["satisfaction"]) == (5, 0, 4.5)
     assert panels._agency_period(by_agency.get(3, {}))["disposed"] == 0
+
+
+def test_the_newest_cards_are_the_cards_the_streams_send(operator, submit, tangerang):
+    """The wall's newest cards are read as rows with the region's names (frames.newest_cards);
+    each is the card the hub renders from the complaint itself (complaint_card)."""
+    from laksana.agencies.models import Category
+    from laksana.live.frames import complaint_card, with_cards
+    from laksana.routing.models import DuplicateLink
+
+    first, _t = submit()
+    secret, _t = submit(is_confidential=True)
+    nowhere, _t = submit(lat=None, lng=None, area_code="36.71.03")  # a kecamatan, no point
+    services.dispose(
+        staff=operator,
+        complaint=services.verify(staff=operator, complaint=first),
+        agency_code="PUPR",
+    )
+    panels.wall_data(tangerang, names=["incoming"])  # the names are kept after this
+    # As another process would add it: no signal drops this process's names.
+    [fresh] = Category.objects.bulk_create(
+        [Category(region=tangerang, code="BARU", name="Kategori <baru>", order=99)]
+    )
+    late, _t = submit(category_code=fresh.code)
+    DuplicateLink.objects.create(
+        region=tangerang,
+        complaint=late,
+        original=first,
+        original_number=first.number,
+        score=0.9,
+        created_at=late.submitted_at,
+    )
+    items = panels.wall_data(tangerang, names=["incoming"])["panels"]["incoming"]["items"]
+    newest = with_cards(Complaint.objects.filter(region=tangerang)).order_by("-submitted_at", "-id")
+    similar = Counter(DuplicateLink.objects.values_list("original_number", flat=True))
+    assert similar[first.number] >= 1
+    assert items == [
+        {**complaint_card(c), "similar": similar.get(c.number, 0)} for c in newest[:30]
+    ]
+    by_number = {item["number"]: item for item in items}
+    assert by_number[late.number]["category"] == "Kategori <baru>"
+    assert by_number[late.number]["similar_to"] == first.number
+    assert by_number[secret.number]["lat"] is None
+    assert by_number[first.number]["agency"] == "Dinas PUPR"
+    assert by_number[nowhere.number]["kecamatan"] and by_number[nowhere.number]["lat"] is None
