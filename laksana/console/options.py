@@ -69,34 +69,3 @@ def _load(region_id: int) -> FilterChoices:
 
 def filter_choices(region: Region) -> FilterChoices:
     return FILTER_CHOICES.get(region.pk, lambda: _load(region.pk))
-
-
-NAMES = ConfigCache(
-    "console row names", models=("agencies.Agency", "agencies.Category", "regions.Area")
-)
-
-
-@dataclass(frozen=True)
-class Names:
-    """What a list row shows of a complaint's category, agency and area, by id: every one of the
-    region's, active or not (a row may name one made inactive since)."""
-
-    categories: dict[int, str]
-    agencies: dict[int, str]  # short names
-    areas: dict[int, tuple[str, str | None]]  # (name, its kecamatan's name)
-
-
-def names(region: Region) -> Names:
-    """The region's names as this process last read them. A list row joined the category, the
-    agency, the kelurahan and its kecamatan (four tables, about 80 model instances a page)."""
-
-    def load() -> Names:
-        areas = list(Area.objects.filter(region=region).values_list("id", "name", "parent"))
-        name_of = {pk: name for pk, name, _parent in areas}
-        return Names(
-            categories=dict(Category.objects.filter(region=region).values_list("id", "name")),
-            agencies=dict(Agency.objects.filter(region=region).values_list("id", "short_name")),
-            areas={pk: (name, name_of.get(parent)) for pk, name, parent in areas},
-        )
-
-    return NAMES.get(region.pk, load)

@@ -17,10 +17,9 @@ from laksana.common.choices import label_of
 from laksana.complaints.media import photo_url
 from laksana.complaints.models import Complaint, Status
 from laksana.complaints.privacy import mask
+from laksana.regions import names
 from laksana.regions.models import Region
 from laksana.sla.services import time_left
-
-from .options import names
 
 EXCERPT_CHARS = 140
 _NUMBER = "0"  # placeholder reversed once per page; every row's number takes its place
@@ -59,23 +58,28 @@ def first_photo(complaint: Complaint):
 
 def rows(complaints: list[Complaint], *, region: Region, masked: bool) -> list[dict]:
     """Every row of a list page: see row()."""
-    url, known = _complaint_url(region), names(region)
+    known = names.covering(
+        region,
+        categories=[c.category_id for c in complaints],
+        agencies=[c.agency_id for c in complaints],
+        areas=[c.area_id for c in complaints],
+    )
+    url = _complaint_url(region)
     return [row(c, region=region, masked=masked, url=url, known=known) for c in complaints]
 
 
 def row(complaint: Complaint, *, region: Region, masked: bool, url=None, known=None) -> dict:
     """What a list row shows of one complaint of `region`; `c` is the complaint itself, for what
-    a row's form sends (its version)."""
+    a row's form sends (its version). Names are the region's (regions.names): the page's query
+    joins nothing."""
     c = complaint
-    known = known or names(region)
+    if known is None:
+        known = names.covering(
+            region, categories=[c.category_id], agencies=[c.agency_id], areas=[c.area_id]
+        )
     photo = first_photo(c)
-    category = _name(known.categories, c.category_id, lambda: c.category.name)
-    agency = (
-        _name(known.agencies, c.agency_id, lambda: c.agency.short_name) if c.agency_id else None
-    )
-    area, parent = None, None
-    if c.area_id:
-        area, parent = _name(known.areas, c.area_id, lambda: _area_names(c.area))
+    category = known.categories[c.category_id][0]
+    _level, area, parent = known.areas[c.area_id] if c.area_id else (None, None, None)
     return {
         "c": c,
         "number": c.number,
@@ -89,22 +93,12 @@ def row(complaint: Complaint, *, region: Region, masked: bool, url=None, known=N
         "words": citizen_words(c, masked=masked),
         "area": area,
         "parent": parent,
-        "agency": agency,
+        "agency": known.agencies[c.agency_id] if c.agency_id else None,
         "status": c.status,
         "status_label": label_of(Status, c.status),
         "submitted": local(c.submitted_at, region),
         "deadline": deadline(c),
     }
-
-
-def _area_names(area) -> tuple[str, str | None]:
-    return area.name, area.parent.name if area.parent_id else None
-
-
-def _name(known: dict, pk: int, read):
-    """A name from the region's (at most CONFIG_SECONDS old); one created since is read."""
-    found = known.get(pk)
-    return found if found is not None else read()
 
 
 def local(moment, region: Region) -> str:

@@ -215,8 +215,8 @@ def page(
     """One page, keyset-paginated on (submitted_at, id): page 200 costs what page 1 costs.
 
     The rows join nothing: their category, agency and area names are the region's, which each
-    process keeps (console.options.names). Joined, the four tables were about 80 model
-    instances a page and most of the query's cost in Python.
+    process keeps (regions.names). Joined, the four tables were about 80 model instances a page
+    and most of the query's cost in Python.
     """
     qs = qs.prefetch_related(REPORT_PHOTOS)
     return Page(

@@ -5,17 +5,15 @@ the description, the address or staff notes), and no coordinates of a confidenti
 """
 
 import json
-from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from laksana.agencies.models import Agency, Category
-from laksana.common.configcache import ConfigCache
 from laksana.common.timefmt import local_iso
 from laksana.complaints.models import Complaint, Event
-from laksana.regions.models import Area, Region
+from laksana.regions import names
+from laksana.regions.models import Region
 
 # duplicate_link (routing.DuplicateLink): the earlier report of the same incident, if any.
 RELATED = ("category", "area", "area__parent", "agency", "region", "duplicate_link")
@@ -140,51 +138,6 @@ def with_cards(complaints: QuerySet) -> QuerySet:
     return complaints.select_related(*RELATED).only(*CARD)
 
 
-# The names a card shows of its category, agency and area, kept per process (configcache): the
-# wall's newest cards read them here instead of joining five tables for 30 rows, whose join
-# order PostgreSQL searched for 7 ms at every wall load (a 0.8 ms query), and whose model
-# instances were most of the panel's time in Python.
-CARD_NAMES = ConfigCache(
-    "wall card names", models=("agencies.Agency", "agencies.Category", "regions.Area")
-)
-
-
-@dataclass(frozen=True)
-class CardNames:
-    categories: dict[int, tuple[str, bool]]  # name, is an emergency
-    agencies: dict[int, str]  # short name
-    areas: dict[int, tuple[str, str, str | None]]  # level, name, a kelurahan's kecamatan
-
-    def know(self, rows: list[dict]) -> bool:
-        return all(
-            row["category_id"] in self.categories
-            and (not row["agency_id"] or row["agency_id"] in self.agencies)
-            and (not row["area_id"] or row["area_id"] in self.areas)
-            for row in rows
-        )
-
-
-def card_names(region: Region) -> CardNames:
-    def load() -> CardNames:
-        areas = list(
-            Area.objects.filter(region=region).values_list("id", "level", "name", "parent")
-        )
-        name_of = {pk: name for pk, _level, name, _parent in areas}
-        categories = Category.objects.filter(region=region)
-        return CardNames(
-            categories={
-                pk: (n, e) for pk, n, e in categories.values_list("id", "name", "is_emergency")
-            },
-            agencies=dict(Agency.objects.filter(region=region).values_list("id", "short_name")),
-            areas={
-                pk: (level, name, name_of.get(parent) if level == "kelurahan" else None)
-                for pk, level, name, parent in areas
-            },
-        )
-
-    return CARD_NAMES.get(region.pk, load)
-
-
 # A card's own columns, read as values (newest_cards).
 _ROW = (
     *("pk", "number", "status", "channel", "priority", "lat", "lng", "is_confidential"),
@@ -194,7 +147,10 @@ _ROW = (
 
 def newest_cards(region: Region, count: int) -> list[dict]:
     """`region`'s newest complaints as wall cards, each with `similar`: how many later reports
-    link to it as their incident's first (routing). One query, joining only the link."""
+    link to it as their incident's first (routing). One query, joining only the link; the
+    names are the region's (regions.names). Joined to the category, agency, kelurahan,
+    kecamatan and region, PostgreSQL spent 7 ms planning the 0.8 ms query at every wall load,
+    and the five model instances a card were most of the panel's time."""
     from laksana.routing.models import DuplicateLink
 
     similar = (
@@ -214,22 +170,24 @@ def newest_cards(region: Region, count: int) -> list[dict]:
         .values(*_ROW, "link_to", "similar")[:count]
     )
     rows = list(rows)
-    names = card_names(region)
-    if not names.know(rows):  # one created since this process read them: read them again
-        CARD_NAMES.clear()
-        names = card_names(region)
-    return [{**_row_card(row, names, region), "similar": row["similar"]} for row in rows]
+    known = names.covering(
+        region,
+        categories=[row["category_id"] for row in rows],
+        agencies=[row["agency_id"] for row in rows],
+        areas=[row["area_id"] for row in rows],
+    )
+    return [{**_row_card(row, known, region), "similar": row["similar"]} for row in rows]
 
 
-def _row_card(row: dict, names: CardNames, region: Region) -> dict:
+def _row_card(row: dict, known: names.Names, region: Region) -> dict:
     return _card(
         number=row["number"],
         status=row["status"],
         channel=row["channel"],
         priority=row["priority"],
-        category=names.categories[row["category_id"]],
-        area=names.areas[row["area_id"]] if row["area_id"] else None,
-        agency=names.agencies[row["agency_id"]] if row["agency_id"] else None,
+        category=known.categories[row["category_id"]],
+        area=known.areas[row["area_id"]] if row["area_id"] else None,
+        agency=known.agencies[row["agency_id"]] if row["agency_id"] else None,
         submitted_at=row["submitted_at"],
         next_deadline=row["next_deadline"],
         hidden=row["is_confidential"] or row["lat"] is None,
