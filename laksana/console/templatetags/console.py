@@ -7,6 +7,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from laksana.agencies.services import Staff, staff_in
+from laksana.common.configcache import ConfigCache
 from laksana.common.errors import NotFound
 from laksana.complaints.media import photo_url
 from laksana.regions.models import Region
@@ -34,15 +35,27 @@ def staff_nav(context) -> dict:
     # A person working for several regions switches between them here; the URL names the region,
     # nothing guesses it.
     others = (
-        Region.objects.filter(memberships__user=staff.user)
-        .exclude(pk=staff.region.pk)
-        .distinct()
-        .order_by("name")
-        .only("slug", "name")  # not the boundary polygons
+        [
+            {"slug": slug, "name": name}
+            for pk, slug, name in STAFF_REGIONS.get(staff.user.pk, lambda: _regions_of(staff.user))
+            if pk != staff.region.pk
+        ]
         if staff
         else []
     )
     return {"links": links, "staff": staff, "request": request, "other_regions": others}
+
+
+# The regions a person works in, for the menu's switcher: every staff page asked for them (a
+# join of memberships and regions), so each process keeps them (laksana.common.configcache;
+# dropped at once on a membership or region change in this process). Only the menu reads
+# them: every page resolves the person's roles afresh (agencies.services.staff_in).
+STAFF_REGIONS = ConfigCache("staff regions", models=("agencies.Membership", "regions.Region"))
+
+
+def _regions_of(user) -> tuple[tuple[int, str, str], ...]:
+    regions = Region.objects.filter(memberships__user=user).distinct().order_by("name")
+    return tuple(regions.values_list("pk", "slug", "name"))
 
 
 @register.filter

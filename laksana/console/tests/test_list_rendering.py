@@ -114,3 +114,15 @@ def test_rows_name_category_agency_and_area_without_a_query_per_row(
     road.agency.is_active = False
     road.agency.save()
     assert road.agency.short_name in client.get(page).content.decode()
+
+
+def test_the_menu_offers_the_other_regions_a_person_works_in(client, operator, tangerang, contoh):
+    from laksana.agencies.models import Membership
+
+    client.force_login(operator.user)
+    page = url(tangerang.slug, "kotak-masuk")
+    assert f'href="/{contoh.slug}/console/"' not in client.get(page).content.decode()
+    Membership.objects.create(user=operator.user, region=contoh, role="viewer")
+    html = client.get(page).content.decode()  # the membership saved here drops what was kept
+    assert f'<a href="/{contoh.slug}/console/">{contoh.name}</a>' in html
+    assert f'href="/{tangerang.slug}/console/">{tangerang.name}</a>' not in html
