@@ -35,6 +35,7 @@ from laksana.complaints.models import OPEN_STATUSES, Complaint, StatusCount
 from laksana.conf import env
 from laksana.dispatch.models import Availability
 from laksana.dispatch.roster import on_duty_now
+from laksana.regions import names
 from laksana.regions.models import Region
 from laksana.sla.services import overdue_counts
 
@@ -297,11 +298,13 @@ def board(ctx: WallContext) -> dict:
     made inactive that still hold complaints are listed too: the rows add up to the open total."""
     rows = []
     holding = {k for k, n in ctx.open_by_agency.items() if n} | set(ctx.overdue_by_agency)
-    agencies = Agency.objects.filter(region=ctx.region).filter(
-        Q(is_active=True) | Q(id__in=holding)
-    )
+    known = names.covering(ctx.region, agencies=holding)  # the region's (regions.names)
     listed = [(0, "", _("Ruang kendali"))]
-    listed += agencies.values_list("id", "code", "short_name")
+    listed += [
+        (pk, known.agency_codes[pk], short)
+        for pk, short in known.agencies.items()
+        if pk not in known.inactive_agencies or pk in holding
+    ]
     today_counts, week_counts = _by_agency(ctx.today), _by_agency(ctx.week)
     for agency_id, code, name in listed:
         today = _agency_period(today_counts.get(agency_id, {}))

@@ -25,7 +25,9 @@ class Names:
     """Every one of the region's, active or not (a row may name one made inactive since)."""
 
     categories: dict[int, tuple[str, bool]]  # name, is an emergency
-    agencies: dict[int, str]  # short name
+    agencies: dict[int, str]  # short name, in the agencies' own order
+    agency_codes: dict[int, str]
+    inactive_agencies: frozenset[int]
     areas: dict[int, tuple[str, str, str | None]]  # level, name, the parent's name (a kecamatan)
 
     def know(self, category_ids: Iterable, agency_ids: Iterable, area_ids: Iterable) -> bool:
@@ -42,12 +44,19 @@ def _load(region_id: int) -> Names:
     )
     name_of = {pk: name for pk, _level, name, _parent in areas}
     categories = Category.objects.filter(region_id=region_id)
+    agencies = list(
+        Agency.objects.filter(region_id=region_id).values_list(
+            "id", "code", "short_name", "is_active"
+        )
+    )
     return Names(
         categories={
             pk: (name, emergency)
             for pk, name, emergency in categories.values_list("id", "name", "is_emergency")
         },
-        agencies=dict(Agency.objects.filter(region_id=region_id).values_list("id", "short_name")),
+        agencies={pk: short for pk, _code, short, _active in agencies},
+        agency_codes={pk: code for pk, code, _short, _active in agencies},
+        inactive_agencies=frozenset(pk for pk, _code, _short, active in agencies if not active),
         areas={pk: (level, name, name_of.get(parent)) for pk, level, name, parent in areas},
     )
 
