@@ -24,7 +24,7 @@ from laksana.agencies.models import Role
 from laksana.agencies.services import Staff, staff_in
 from laksana.common import clock
 from laksana.common.errors import NotFound
-from laksana.regions.models import Region
+from laksana.regions.services import get_region
 
 OPERATORS = (Role.REGION_ADMIN, Role.OPERATOR)
 HANDLERS = (Role.AGENCY_ADMIN, Role.AGENCY_STAFF)
@@ -80,10 +80,12 @@ def console_view(*roles: str) -> Callable:
                 if request.htmx:
                     return HttpResponse(_("Silakan masuk kembali."), status=401)
                 return redirect_to_login(request.get_full_path())
-            # The region's boundary polygon is not needed by any console page.
-            region = Region.objects.defer("boundary").filter(slug=region_slug).first()
-            if region is None:
-                raise Http404(_("Tidak ditemukan."))
+            # As this process last read it (regions.services.get_region): with its working
+            # calendar and deadline rules, which every list's countdowns read (two queries).
+            try:
+                region = get_region(region_slug)
+            except NotFound:
+                raise Http404(_("Tidak ditemukan.")) from None
             try:
                 staff = staff_in(request.user, region)
             except NotFound:

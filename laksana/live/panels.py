@@ -35,12 +35,20 @@ from laksana.complaints.models import OPEN_STATUSES, Complaint, StatusCount
 from laksana.conf import env
 from laksana.dispatch.models import Availability
 from laksana.dispatch.roster import on_duty_now
+from laksana.regions import names
 from laksana.regions.models import Region
 from laksana.sla.services import overdue_counts
 
-from .frames import complaint_card, with_cards
+from .frames import newest_cards
 from .hub import latest_event_id
-from .services import DISPOSITIONS, ack_target_minutes, histogram, median_minutes, tallies
+from .services import (
+    BUCKETS,
+    DISPOSITIONS,
+    ack_target_minutes,
+    median_minutes,
+    tallies,
+    tallies_and_last_day,
+)
 
 GRID_DEGREES = 0.01  # map clusters: cells of about 1.1 km
 LOCATION_FRESH = timedelta(minutes=30)  # an officer's older position is not shown
@@ -59,12 +67,16 @@ class WallContext:
         return self.day - timedelta(days=self.day.weekday())
 
     @cached_property
-    def today(self) -> dict[tuple[int, str], int]:
-        return tallies(self.region.id, self.day, self.day)
+    def _week_and_today(self) -> tuple[dict[tuple[int, str], int], dict[tuple[int, str], int]]:
+        return tallies_and_last_day(self.region.id, self.week_start, self.day)
 
-    @cached_property
+    @property
+    def today(self) -> dict[tuple[int, str], int]:
+        return self._week_and_today[1]
+
+    @property
     def week(self) -> dict[tuple[int, str], int]:
-        return tallies(self.region.id, self.week_start, self.day)
+        return self._week_and_today[0]
 
     @cached_property
     def overdue_by_agency(self) -> dict[int, int]:
@@ -170,15 +182,13 @@ def _data(p: "Panel", ctx: WallContext, cursor: int) -> dict:
     return data
 
 
-def _total(totals: dict[tuple[int, str], int], *names: str, keys=None) -> int:
-    return sum(
-        v for (key, name), v in totals.items() if name in names and (keys is None or key in keys)
-    )
+def _total(totals: dict[tuple[int, str], int], *names: str) -> int:
+    return sum(v for (_key, name), v in totals.items() if name in names)
 
 
-def _satisfaction(totals: dict, keys=None) -> float | None:
-    count = _total(totals, "rating_count", keys=keys)
-    return round(_total(totals, "rating_sum", keys=keys) / count, 2) if count else None
+def _satisfaction(totals: dict) -> float | None:
+    count = _total(totals, "rating_count")
+    return round(_total(totals, "rating_sum") / count, 2) if count else None
 
 
 @panel("areas", slot="main", refresh="never")
@@ -229,16 +239,8 @@ def open_map(ctx: WallContext) -> dict:
 
 @panel("incoming", slot="side", refresh="never")
 def incoming(ctx: WallContext) -> dict:
-    newest = with_cards(Complaint.objects.filter(region=ctx.region))
-    newest = list(newest.order_by("-submitted_at", "-id")[:INCOMING])
-    # How many later reports each is the first of (routing's duplicate links): one incident.
-    similar = dict(
-        Complaint.objects.filter(pk__in=[c.pk for c in newest])
-        .annotate(n=Count("similar_links"))
-        .filter(n__gt=0)
-        .values_list("pk", "n")
-    )
-    return {"items": [{**complaint_card(c), "similar": similar.get(c.pk, 0)} for c in newest]}
+    # Each with how many later reports it is the first of (routing's duplicate links): one incident.
+    return {"items": newest_cards(ctx.region, INCOMING)}
 
 
 @panel("numbers", slot="top")
@@ -254,19 +256,39 @@ def numbers(ctx: WallContext) -> dict:
     }
 
 
-def _agency_period(totals: dict, key: int) -> dict:
-    keys = {key}
-    acknowledged = _total(totals, "desk_ack", keys=keys)
-    on_time = _total(totals, "ack_on_time", keys=keys)
+def _by_agency(totals: dict[tuple[int, str], int]) -> dict[int, dict[str, int]]:
+    """{(agency_key, name): value} as {agency_key: {name: value}}: the board reads each agency's
+    counters, and looking each one up through every agency's (a scan per figure, seven figures
+    and two histograms per agency and period) was most of the board's time."""
+    found: dict[int, dict[str, int]] = {}
+    for (key, name), value in totals.items():
+        found.setdefault(key, {})[name] = value
+    return found
+
+
+def _agency_period(counts: dict[str, int]) -> dict:
+    """One agency's figures of a period, from its counters (_by_agency)."""
+    acknowledged = counts.get("desk_ack", 0)
+    on_time = counts.get("ack_on_time", 0)
+    ratings = counts.get("rating_count", 0)
     return {
-        "disposed": _total(totals, *DISPOSITIONS, keys=keys),
+        "disposed": sum(counts.get(name, 0) for name in DISPOSITIONS),
         "acknowledged": acknowledged,
         "ack_on_time_pct": round(100 * on_time / acknowledged) if acknowledged else None,
-        "median_ack_min": median_minutes(histogram(totals, "ack_h", keys)),
-        "median_resolve_min": median_minutes(histogram(totals, "res_h", keys)),
-        "resolved": _total(totals, "resolved", keys=keys),
-        "satisfaction": _satisfaction(totals, keys=keys),
+        "median_ack_min": median_minutes(_histogram(counts, "ack_h")),
+        "median_resolve_min": median_minutes(_histogram(counts, "res_h")),
+        "resolved": counts.get("resolved", 0),
+        "satisfaction": round(counts.get("rating_sum", 0) / ratings, 2) if ratings else None,
     }
+
+
+_BUCKET_NAMES = {
+    prefix: [f"{prefix}{i}" for i in range(len(BUCKETS))] for prefix in ("ack_h", "res_h")
+}
+
+
+def _histogram(counts: dict[str, int], prefix: str) -> list[int]:
+    return [counts.get(name, 0) for name in _BUCKET_NAMES[prefix]]
 
 
 @panel("board", slot="side")
@@ -276,13 +298,17 @@ def board(ctx: WallContext) -> dict:
     made inactive that still hold complaints are listed too: the rows add up to the open total."""
     rows = []
     holding = {k for k, n in ctx.open_by_agency.items() if n} | set(ctx.overdue_by_agency)
-    agencies = Agency.objects.filter(region=ctx.region).filter(
-        Q(is_active=True) | Q(id__in=holding)
-    )
+    known = names.covering(ctx.region, agencies=holding)  # the region's (regions.names)
     listed = [(0, "", _("Ruang kendali"))]
-    listed += agencies.values_list("id", "code", "short_name")
+    listed += [
+        (pk, known.agency_codes[pk], short)
+        for pk, short in known.agencies.items()
+        if pk not in known.inactive_agencies or pk in holding
+    ]
+    today_counts, week_counts = _by_agency(ctx.today), _by_agency(ctx.week)
     for agency_id, code, name in listed:
-        today, week = _agency_period(ctx.today, agency_id), _agency_period(ctx.week, agency_id)
+        today = _agency_period(today_counts.get(agency_id, {}))
+        week = _agency_period(week_counts.get(agency_id, {}))
         now = {
             "open": ctx.open_by_agency.get(agency_id, 0),
             "overdue": ctx.overdue_by_agency.get(agency_id, 0),

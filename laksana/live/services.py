@@ -116,6 +116,22 @@ def tallies(region_id: int, start: date, end: date) -> dict[tuple[int, str], int
     return totals
 
 
+def tallies_and_last_day(
+    region_id: int, start: date, end: date
+) -> tuple[dict[tuple[int, str], int], dict[tuple[int, str], int]]:
+    """Counters summed over the days start..end, and those of `end` alone, in one read."""
+    period: dict[tuple[int, str], int] = {}
+    last: dict[tuple[int, str], int] = {}
+    rows = Tally.objects.filter(region_id=region_id, day__gte=start, day__lte=end).values_list(
+        "day", "agency_key", "name", "value"
+    )
+    for day, agency_key, name, value in rows:
+        period[(agency_key, name)] = period.get((agency_key, name), 0) + value
+        if day == end:
+            last[(agency_key, name)] = last.get((agency_key, name), 0) + value
+    return period, last
+
+
 def median_minutes(histogram: list[int]) -> float | None:
     """The median of a duration histogram (counts per bucket), interpolated in its bucket."""
     total = sum(histogram)
@@ -131,13 +147,6 @@ def median_minutes(histogram: list[int]) -> float | None:
             return round(low + (high - low) * (half - seen) / n, 1)
         seen += n
     return None
-
-
-def histogram(totals: dict[tuple[int, str], int], prefix: str, agency_keys) -> list[int]:
-    return [
-        sum(totals.get((key, f"{prefix}{i}"), 0) for key in agency_keys)
-        for i in range(len(BUCKETS))
-    ]
 
 
 @transaction.atomic

@@ -15,14 +15,47 @@ from shapely.geometry import mapping, shape
 
 from laksana.agencies.models import Category
 from laksana.common import clock
+from laksana.common.choices import label_of
+from laksana.common.configcache import ConfigCache
 from laksana.complaints import keyset, privacy
-from laksana.complaints.models import Complaint, StatusCount
+from laksana.complaints.models import Complaint, Kind, Status, StatusCount
 from laksana.complaints.privacy import mask, reporter_label
+from laksana.regions import names
 from laksana.regions.models import Area, Region
 
 HEADLINE_SECONDS = 60  # the home page's numbers may lag a minute; they are read on every visit
 BOUNDARY_SECONDS = 3600
 PAGE_SIZE = 20
+
+
+# What the read pages list of a region (home's categories, the list's filter), kept per process
+# (laksana.common.configcache: at most CONFIG_SECONDS old, dropped at once on a change in this
+# process): two queries of every home and list page, for rows that change when an administrator
+# edits them.
+CHOICES = ConfigCache("portal choices", models=("agencies.Category", "regions.Area"))
+
+
+@dataclass(frozen=True)
+class Choices:
+    # (group, [{"code", "name"}]) in the region's order, as grouped_categories gives them
+    categories: tuple[tuple[str, tuple[dict[str, str], ...]], ...]
+    kecamatan: tuple[tuple[str, str], ...]  # (code, name) by name
+
+
+def choices(region: Region) -> Choices:
+    """The region's public categories and its kecamatan, as this process last read them. Shared
+    by the process's requests: read them, never change them."""
+
+    def load() -> Choices:
+        return Choices(
+            categories=tuple(
+                (group, tuple({"code": c.code, "name": c.name} for c in categories))
+                for group, categories in grouped_categories(region)
+            ),
+            kecamatan=tuple((k.code, k.name) for k, _ks in kecamatan_and_kelurahan(region)),
+        )
+
+    return CHOICES.get(region.pk, load)
 
 
 def grouped_categories(region: Region) -> list[tuple[str, list[Category]]]:
@@ -84,29 +117,56 @@ def headline(region: Region) -> Headline:
     return result
 
 
-# What public_row reads, no more: a complaint row is wide (texts, JSON, a dozen timestamps), and
-# the kelurahan's and kecamatan's boundary polygons (JSON) were most of each row's cost.
+# What public_row reads, no more: a complaint row is wide (texts, JSON, a dozen timestamps). The
+# category's and the area's names are the region's (regions.names): joined with only() they
+# were two thirds of a list query's time (6.7 of 10 ms a page of 20 in process), and the
+# kelurahan's and kecamatan's boundary polygons (JSON) before that.
 ROW_COLUMNS = (
     *("number", "status", "kind", "description", "is_anonymous", "submitted_at", "lat", "lng"),
-    *("region_id", "category__name", "area__name", "area__level", "area__parent__name"),
-    "reporter__name",
+    *("region_id", "category_id", "area_id", "reporter__name"),
 )
 
 
 def public_complaints(region: Region) -> QuerySet:
     return (
         privacy.public_complaints(region)
-        .select_related("category", "area__parent", "reporter")
+        .select_related("reporter")
         .only(*ROW_COLUMNS)
         .order_by("-submitted_at", "-id")
     )
 
 
-def public_row(complaint: Complaint) -> dict:
-    """One complaint as a list item or map point: what the public may see, nothing more."""
-    area = complaint.area
-    kelurahan = area.name if area and area.level == Area.Level.KELURAHAN else None
-    kecamatan = (area.parent.name if area.parent else None) if kelurahan else area and area.name
+def recent(region: Region, count: int) -> list[dict]:
+    """The region's newest public complaints as list items."""
+    rows = list(public_complaints(region)[:count])
+    for row in rows:
+        row.region = region  # every row's address names it: not a query (and a polygon) per row
+    return public_rows(region, rows)
+
+
+def public_rows(region: Region, complaints: list[Complaint]) -> list[dict]:
+    """Rows of public_complaints(region) as list items, named with the region's names."""
+    known = names.covering(
+        region,
+        categories=[c.category_id for c in complaints],
+        areas=[c.area_id for c in complaints],
+    )
+    return [public_row(c, known) for c in complaints]
+
+
+def public_row(complaint: Complaint, known: names.Names | None = None) -> dict:
+    """One complaint as a list item or map point: what the public may see, nothing more.
+    `known`: the region's names, for rows read without their category and area."""
+    if known is None:
+        area = complaint.area
+        category = complaint.category.name
+        named = area and (area.level, area.name, area.parent.name if area.parent else None)
+    else:
+        category = known.categories[complaint.category_id][0]
+        named = known.areas[complaint.area_id] if complaint.area_id else None
+    level, name, parent = named or (None, None, None)
+    kelurahan = name if level == Area.Level.KELURAHAN else None
+    kecamatan = parent if kelurahan else name
     return {
         "number": complaint.number,
         "url": reverse(
@@ -114,9 +174,9 @@ def public_row(complaint: Complaint) -> dict:
             kwargs={"region_slug": complaint.region.slug, "number": complaint.number},
         ),
         "status": complaint.status,
-        "status_label": str(complaint.get_status_display()),
-        "kind_label": str(complaint.get_kind_display()),
-        "category": complaint.category.name,
+        "status_label": label_of(Status, complaint.status),
+        "kind_label": label_of(Kind, complaint.kind),
+        "category": category,
         "kecamatan": kecamatan,
         "kelurahan": kelurahan,
         "summary": mask(complaint.description),
@@ -164,7 +224,7 @@ def public_page(
     if filters.days:
         qs = qs.filter(submitted_at__gte=clock.now() - timedelta(days=filters.days))
     rows, next_cursor = keyset.page(qs, region=region, cursor=cursor, size=limit)
-    return [public_row(c) for c in rows], next_cursor
+    return public_rows(region, rows), next_cursor
 
 
 def boundaries(region: Region, level: str = Area.Level.KECAMATAN) -> dict:

@@ -35,14 +35,14 @@ def map_config(region: Region, points: list[dict] | None = None, **extra) -> dic
 @require_GET
 @region_page
 def home(request: HttpRequest, region: Region) -> HttpResponse:
-    rows = [queries.public_row(c) for c in queries.public_complaints(region)[:RECENT]]
+    rows = queries.recent(region, RECENT)
     numbers = queries.headline(region)
     return render(
         request,
         "portal/home.html",
         {
             "region": region,
-            "groups": queries.grouped_categories(region),
+            "groups": queries.choices(region).categories,
             "recent": rows,
             "numbers": numbers,
             "median": wording.duration(numbers.median_resolution),

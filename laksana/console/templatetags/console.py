@@ -3,15 +3,18 @@
 from datetime import datetime
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from laksana.agencies.services import Staff, staff_in
+from laksana.common.configcache import ConfigCache
 from laksana.common.errors import NotFound
 from laksana.complaints.media import photo_url
-from laksana.complaints.privacy import mask
 from laksana.regions.models import Region
-from laksana.sla.services import time_left
 
+from .. import rows
 from ..navigation import places
+from ..options import Options
 
 register = template.Library()
 
@@ -32,61 +35,60 @@ def staff_nav(context) -> dict:
     # A person working for several regions switches between them here; the URL names the region,
     # nothing guesses it.
     others = (
-        Region.objects.filter(memberships__user=staff.user)
-        .exclude(pk=staff.region.pk)
-        .distinct()
-        .order_by("name")
+        [
+            {"slug": slug, "name": name}
+            for pk, slug, name in STAFF_REGIONS.get(staff.user.pk, lambda: _regions_of(staff.user))
+            if pk != staff.region.pk
+        ]
         if staff
         else []
     )
     return {"links": links, "staff": staff, "request": request, "other_regions": others}
 
 
+# The regions a person works in, for the menu's switcher: every staff page asked for them (a
+# join of memberships and regions), so each process keeps them (laksana.common.configcache;
+# dropped at once on a membership or region change in this process). Only the menu reads
+# them: every page resolves the person's roles afresh (agencies.services.staff_in).
+STAFF_REGIONS = ConfigCache("staff regions", models=("agencies.Membership", "regions.Region"))
+
+
+def _regions_of(user) -> tuple[tuple[int, str, str], ...]:
+    regions = Region.objects.filter(memberships__user=user).distinct().order_by("name")
+    return tuple(regions.values_list("pk", "slug", "name"))
+
+
 @register.filter
 def local(moment: datetime | None, region: Region) -> str:
     """A time in the region's own zone, e.g. '27-11-2026 09:05 WIB'."""
-    if not moment:
-        return ""
-    return f"{moment.astimezone(region.tz):%d-%m-%Y %H:%M} {region.tz_abbreviation}"
+    return rows.local(moment, region)
 
 
 @register.inclusion_tag("console/_deadline.html")
 def deadline(complaint) -> dict:
-    """The working time left before the complaint's current deadline, counted in the region's
-    calendar (weekends, holidays and the pause while waiting for the reporter excluded)."""
-    left = time_left(complaint)
-    if left is None:
-        return {"text": "", "state": "none", "due": None}
-    if left.paused:
-        state = "paused"
-    elif left.past:
-        state = "late"
+    """The working time left before the complaint's current deadline (rows.deadline)."""
+    return rows.deadline(complaint)
+
+
+_SELECTED = mark_safe(" selected")
+
+
+@register.simple_tag
+def options(choices, selected="") -> SafeString:
+    """`<option>` elements of (value, label) pairs, those whose value is `selected` (a value, or a
+    list of them) marked selected. Values and labels are escaped as `{{ }}` would escape them.
+    One tag instead of a template loop per option: a list's filter form has about 200."""
+    if isinstance(selected, list | tuple | set | frozenset):
+        chosen = {str(value) for value in selected}
     else:
-        state = "soon" if left.seconds < 4 * 3600 else "ok"
-    return {"text": left.label, "state": state, "due": left.deadline}
-
-
-EXCERPT_CHARS = 140
-
-
-@register.simple_tag(takes_context=True)
-def citizen_words(context, complaint) -> str:
-    """The first line of the citizen's own words, shortened for a list row (masked where the
-    page masks them: `masked` in the context)."""
-    text = complaint.description
-    if context.get("masked"):
-        text = mask(text)
-    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
-    return line if len(line) <= EXCERPT_CHARS else line[: EXCERPT_CHARS - 1].rstrip() + "…"
-
-
-@register.filter
-def first_photo(complaint):
-    """The citizen's first photo (prefetched for list pages as report_photos)."""
-    photos = getattr(complaint, "report_photos", None)
-    if photos is None:
-        photos = list(complaint.attachments.filter(purpose="report").order_by("id")[:1])
-    return photos[0] if photos else None
+        chosen = {str(selected)}
+    if isinstance(choices, Options):  # the region's, written once per process
+        return choices.html(chosen)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, _SELECTED if str(value) in chosen else "", label) for value, label in choices),
+    )
 
 
 @register.filter

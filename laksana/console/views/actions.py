@@ -15,8 +15,9 @@ from laksana.complaints import contact as contacts
 from laksana.complaints import services
 from laksana.complaints.models import Complaint
 
+from .. import rows
 from ..access import console_view
-from .common import complaint_context, complaint_url, done
+from .common import complaint_context, complaint_url, done, masks_text
 
 Action = Callable[[Staff, Complaint, dict, dict], str]
 
@@ -203,7 +204,8 @@ def act(request: HttpRequest, staff: Staff, number: str, action: str) -> HttpRes
         status, error, fields = exc.status, str(exc.detail), exc.fields
     if request.POST.get("fragment") == "row" and request.htmx:
         complaint = services.get_for_staff(staff, number)
-        context = {"c": complaint, "staff": staff, "region": staff.region, "error": error}
+        r = rows.row(complaint, region=staff.region, masked=masks_text(staff))
+        context = {"r": r, "staff": staff, "region": staff.region, "error": error}
         return render(request, "console/_desk_row.html", context, status=status)
     if not error and not request.htmx:
         return done(request, message, complaint_url(staff, number))

@@ -7,20 +7,19 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from laksana.agencies.models import Agency, Category
 from laksana.agencies.services import Staff
 from laksana.common import clock
 from laksana.common.errors import Forbidden, NotFound, ValidationFailed
 from laksana.complaints import contact
 from laksana.complaints.models import Channel, Complaint, Status, StatusCount
 from laksana.complaints.services import get_for_staff
-from laksana.regions.models import Area
 from laksana.reports import presenters as report_pages
 from laksana.reports.services import Scope
 
-from .. import search
+from .. import rows, search
 from ..access import HANDLERS, OPERATORS, console_view, handles_any_agency
 from ..models import SavedFilter
+from ..options import filter_choices
 from .common import complaint_context, is_operator, masks_text
 
 QUEUES = {
@@ -85,24 +84,19 @@ def _list(request: HttpRequest, staff: Staff, queue: str | None) -> HttpResponse
         "staff": staff,
         "queue": queue,
         "title": title,
-        "rows": result.rows,
+        "rows": rows.rows(result.rows, region=region, masked=masks_text(staff)),
         "next_url": next_url,
         "filters": filters,
         "query": query.urlencode(),
         "error": error,
         "operator": is_operator(staff),
-        "masked": masks_text(staff),
         "reporter_search": contact.may_search(staff),
         "handler": handles_any_agency(staff),
         "statuses": Status.choices,
         "channels": Channel.choices,
         "periods": search.PERIODS,
         "events": [(e.value, e.label) for e in search.EVENT_FILTERS],
-        # only(): areas carry their boundary polygons, which a list of options never needs.
-        "agencies": Agency.objects.filter(region=region, is_active=True).only("code", "short_name"),
-        "categories": Category.objects.filter(region=region, is_active=True).only("code", "name"),
-        "kecamatan": _areas(region, "kecamatan"),
-        "kelurahan": _areas(region, "kelurahan"),
+        "choices": filter_choices(region),
         "saved": SavedFilter.objects.filter(region=region, user=staff.user),
         "path": request.path,
     }
@@ -139,10 +133,6 @@ def complaint(request: HttpRequest, staff: Staff, number: str) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     return render(request, "console/complaint.html", complaint_context(staff, found))
-
-
-def _areas(region, level: str):
-    return Area.objects.filter(region=region, level=level).only("code", "name").order_by("name")
 
 
 def list_url(staff: Staff, name: str) -> str:

@@ -1,6 +1,7 @@
 """The wall's and the desk's pages and JSON: who may see them, and what they show."""
 
 import json
+from collections import Counter
 
 import pytest
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.conf import settings
 from laksana.accounts.services import create_token
 from laksana.complaints import services
 from laksana.complaints.models import Complaint
+from laksana.live import panels
 from laksana.testing.personas import staff
 
 pytestmark = pytest.mark.django_db
@@ -146,8 +148,6 @@ def test_an_event_committed_while_the_wall_is_read_does_not_split_its_figures(
 ):
     """A complaint that commits after the open total was read and before the map is: the answer
     is read again, so the total, the board and the map still count the same complaints."""
-    from laksana.live import panels
-
     submit()
     arrivals = []
 
@@ -219,3 +219,74 @@ def test_agency_staff_and_field_officers_are_refused_the_wall_and_its_streams(
     for path in ("", "stream/", "replay/stream/"):
         response = client.get(f"/kota-tangerang/live/{path}")
         assert response.status_code == 403, path
+
+
+def test_each_board_row_counts_only_its_own_agencys_counters():
+    totals = {
+        (1, "disposed"): 2,
+        (1, "forwarded"): 1,
+        (1, "desk_ack"): 2,
+        (1, "ack_on_time"): 1,
+        (1, "ack_h3"): 2,  # two acknowledgments within (3, 5] minutes
+        (2, "disposed"): 5,
+        (2, "rating_sum"): 9,
+        (2, "rating_count"): 2,
+        (0, "resolved"): 4,
+    }
+    by_agency = panels._by_agency(totals)
+    assert panels._agency_period(by_agency[1]) == {
+        "disposed": 3,
+        "acknowledged": 2,
+        "ack_on_time_pct": 50,
+        "median_ack_min": 4.0,
+        "median_resolve_min": None,
+        "resolved": 0,
+        "satisfaction": None,
+    }
+    two = panels._agency_period(by_agency[2])
+    assert (two["disposed"], two["acknowledged"], two["satisfaction"]) == (5, 0, 4.5)
+    assert panels._agency_period(by_agency.get(3, {}))["disposed"] == 0
+
+
+def test_the_newest_cards_are_the_cards_the_streams_send(operator, submit, tangerang):
+    """The wall's newest cards are read as rows with the region's names (frames.newest_cards);
+    each is the card the hub renders from the complaint itself (complaint_card)."""
+    from laksana.agencies.models import Category
+    from laksana.live.frames import complaint_card, with_cards
+    from laksana.routing.models import DuplicateLink
+
+    first, _t = submit()
+    secret, _t = submit(is_confidential=True)
+    nowhere, _t = submit(lat=None, lng=None, area_code="36.71.03")  # a kecamatan, no point
+    services.dispose(
+        staff=operator,
+        complaint=services.verify(staff=operator, complaint=first),
+        agency_code="PUPR",
+    )
+    panels.wall_data(tangerang, names=["incoming"])  # the names are kept after this
+    # As another process would add it: no signal drops this process's names.
+    [fresh] = Category.objects.bulk_create(
+        [Category(region=tangerang, code="BARU", name="Kategori <baru>", order=99)]
+    )
+    late, _t = submit(category_code=fresh.code)
+    DuplicateLink.objects.create(
+        region=tangerang,
+        complaint=late,
+        original=first,
+        original_number=first.number,
+        score=0.9,
+        created_at=late.submitted_at,
+    )
+    items = panels.wall_data(tangerang, names=["incoming"])["panels"]["incoming"]["items"]
+    newest = with_cards(Complaint.objects.filter(region=tangerang)).order_by("-submitted_at", "-id")
+    similar = Counter(DuplicateLink.objects.values_list("original_number", flat=True))
+    assert similar[first.number] >= 1
+    assert items == [
+        {**complaint_card(c), "similar": similar.get(c.number, 0)} for c in newest[:30]
+    ]
+    by_number = {item["number"]: item for item in items}
+    assert by_number[late.number]["category"] == "Kategori <baru>"
+    assert by_number[late.number]["similar_to"] == first.number
+    assert by_number[secret.number]["lat"] is None
+    assert by_number[first.number]["agency"] == "Dinas PUPR"
+    assert by_number[nowhere.number]["kecamatan"] and by_number[nowhere.number]["lat"] is None
