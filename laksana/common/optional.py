@@ -14,10 +14,15 @@ from django.db import InterfaceError, OperationalError, transaction
 
 
 @contextmanager
-def optional(what: str, *, log: logging.Logger):
+def optional(what: str, *, log: logging.Logger, reads: bool = False):
+    """`reads=True`: the step only reads. Outside a transaction it then opens none (on SQLite
+    a transaction takes the write lock); a failed read there leaves nothing to undo."""
     try:
-        with transaction.atomic():  # a savepoint: the optional step's own writes undone
+        if reads and not transaction.get_connection().in_atomic_block:
             yield
+        else:
+            with transaction.atomic():  # a savepoint: the optional step's own writes undone
+                yield
     except (OperationalError, InterfaceError):
         raise
     except Exception:

@@ -30,6 +30,13 @@ class EventSubscriber:
        PostgreSQL (counters): upserts whose rows are as hot as the head.
     4. `written(event, complaint, ...)`: after the event row, in its transaction (outbox rows;
        `transaction.on_commit` for what must wait for the commit).
+
+    A submission (intake) asks two more, around the new complaint's own insert:
+
+    - `arriving(complaint)`: reads about the complaint before its transaction begins (it has
+      every field but its id and number); what it returns comes back in `arrived`.
+    - `arrived(complaint, found)`: right after the complaint's insert, in its transaction and
+      before the region's hot rows are taken (the duplicate link a wall card shows).
     """
 
     def prepare(self, region_id: int) -> Any:
@@ -42,6 +49,12 @@ class EventSubscriber:
         return []
 
     def written(self, event, complaint, *, by_citizen: bool, prepared: Any) -> None:
+        pass
+
+    def arriving(self, complaint) -> Any:
+        return None
+
+    def arrived(self, complaint, found: Any) -> None:
         pass
 
 

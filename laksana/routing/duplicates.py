@@ -238,9 +238,19 @@ def for_staff(staff, complaint: Complaint, *, limit: int = 5) -> list[Match]:
     return candidates(complaint, base=visible_to(staff), limit=limit)
 
 
-def link_arrival(complaint: Complaint) -> DuplicateLink | None:
+@dataclass(frozen=True)
+class Arrival:
+    """The incident a new report belongs to: its first report, and the score of the match."""
+
+    original_id: int
+    original_number: str
+    score: float
+
+
+def find_arrival(complaint: Complaint) -> Arrival | None:
     """When a located report arrives: the earlier open report of its category it most looks
-    like (from CLUSTER), pointing at the first report of that incident."""
+    like (from CLUSTER), pointing at the first report of that incident. Reads only: asked
+    before the new report is stored (it may have no id yet)."""
     if not _located(complaint):
         return None
     found = candidates(
@@ -256,22 +266,37 @@ def link_arrival(complaint: Complaint) -> DuplicateLink | None:
         .first()
     )
     original_id, number = earlier if earlier else (original.pk, original.number)
+    return Arrival(original_id, number, best.score)
+
+
+def link_arrival(complaint: Complaint, arrival: Arrival | None) -> DuplicateLink | None:
+    """Store the stored `complaint`'s link to the incident `find_arrival` found for it."""
+    if arrival is None:
+        return None
     return DuplicateLink.objects.create(
         region_id=complaint.region_id,
         complaint=complaint,
-        original_id=original_id,
-        original_number=number,
-        score=best.score,
+        original_id=arrival.original_id,
+        original_number=arrival.original_number,
+        score=arrival.score,
         created_at=clock.now(),
     )
 
 
 class ArrivalLinks(EventSubscriber):
     """Registered in RoutingConfig.ready(): links a new report to its incident in the
-    submission's transaction, so the wall's card of that event already knows it."""
+    submission's transaction, so the wall's card of its event already knows it. The search
+    runs before that transaction (`arriving`), the one insert in it (`arrived`)."""
 
-    def written(self, event, complaint, *, by_citizen: bool, prepared) -> None:
-        if event.type != "submitted" or not _located(complaint):
+    def arriving(self, complaint) -> Arrival | None:
+        if not _located(complaint):
+            return None
+        with optional("duplicate search", log=logging.getLogger(__name__), reads=True):
+            return find_arrival(complaint)
+        return None
+
+    def arrived(self, complaint, found: Arrival | None) -> None:
+        if found is None:
             return
         with optional(f"duplicate link of {complaint.pk}", log=logging.getLogger(__name__)):
-            link_arrival(complaint)
+            link_arrival(complaint, found)

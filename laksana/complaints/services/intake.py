@@ -340,27 +340,34 @@ def _insert(*, seq, region, category, area, reporter, token, data, actor, **fiel
         region=region, category_id=category.id, submitted_at=now
     )
     prepared = prepare_event(region.id)
-    token_hash = hash_token(token)
     if actor is None:
         actor = Citizen() if fields["channel"] != Channel.STAFF else System()
+    complaint = Complaint(
+        region=region,
+        token_hash=hash_token(token),
+        category=category,
+        area=area,
+        submitted_at=now,
+        updated_at=now,
+        **deadline_fields,
+        **fields,
+    )
+    # What the subscribers read about the new complaint (routing: the earlier report it repeats,
+    # a query and a text comparison) is read now: inside the transaction it held SQLite's write
+    # lock, and on PostgreSQL the region's stream head, so the region's submissions waited for it.
+    subscribers = hooks.subscribers()
+    arriving = [s.arriving(complaint) for s in subscribers]
     with transaction.atomic():
         if seq is None:
             seq = _next_seq(region)
-        person = None
         if name or phone or email:
-            person = Reporter.objects.create(region=region, name=name, phone=phone, email=email)
-        complaint = Complaint.objects.create(
-            region=region,
-            number=f"{region.tracking_prefix}-{local:%y%m}-{seq:06d}",
-            token_hash=token_hash,
-            category=category,
-            area=area,
-            reporter=person,
-            submitted_at=now,
-            updated_at=now,
-            **deadline_fields,
-            **fields,
-        )
+            complaint.reporter = Reporter.objects.create(
+                region=region, name=name, phone=phone, email=email
+            )
+        complaint.number = f"{region.tracking_prefix}-{local:%y%m}-{seq:06d}"
+        complaint.save(force_insert=True)
+        for subscriber, found in zip(subscribers, arriving, strict=True):
+            subscriber.arrived(complaint, found)
         _event(
             complaint,
             actor=actor,

@@ -177,3 +177,26 @@ def test_the_wall_counts_a_cluster_of_reports_as_one_incident(tangerang, submit)
     items = {i["number"]: i for i in wall_data(tangerang, names=["incoming"])["panels"][
         "incoming"]["items"]}  # fmt: skip
     assert items[first.number]["similar"] == 2 and items[elsewhere.number]["similar"] == 0
+
+
+def test_a_new_report_is_compared_before_its_transaction_and_linked_before_the_hot_rows(submit):
+    """The search (a query and the text comparison) ran inside the submission's transaction,
+    after the region's stream head was taken: every submission of the region waited for it."""
+    from django.test.utils import CaptureQueriesContext
+
+    first, _t = submit(category_code="POHON", description=TREE)
+    with CaptureQueriesContext(connection) as queries:
+        second, _t = submit(category_code="POHON", description=TREE_AGAIN, **north(20))
+    sql = [q["sql"] for q in queries.captured_queries]
+
+    def at(pattern: str) -> int:
+        return next(i for i, s in enumerate(sql) if pattern in s)
+
+    search = at('FROM "complaints_complaint"')
+    insert = at('INSERT INTO "complaints_complaint"')
+    link = at('INSERT INTO "routing_duplicatelink"')
+    head = at("live_streamhead")
+    assert search < insert < link < head
+    if connection.vendor == "postgresql":  # the test's own transaction hides SQLite's BEGIN
+        assert not any(s.startswith("SAVEPOINT") for s in sql[:insert])
+    assert DuplicateLink.objects.get(complaint=second).original_number == first.number
