@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
+from itertools import chain
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -39,8 +40,8 @@ from .models import DuplicateLink
 from .services import complaint_text
 
 CANDIDATES = 100
-# A new report is linked inside its submission's transaction, while the region's stream head is
-# held (see complaints.services.core._insert_event): only the newest few nearby are compared.
+# A new report is compared before its submission's transaction, while the citizen waits for the
+# tracking number: only the newest few nearby.
 ARRIVAL_CANDIDATES = 10
 MIN_SCORE = 0.35  # shown in the console from here
 CLUSTER = 0.6  # the wall folds a new report into an earlier one from here
@@ -133,32 +134,37 @@ def nearby(
 
 
 @lru_cache(maxsize=4096)  # an earlier report is compared with every later one nearby
-def _grams(text: str) -> Counter:
-    """Character 3-5-grams inside each word padded with spaces (like scikit-learn's char_wb)."""
+def _grams(text: str) -> dict[str, float]:
+    """Character 3-5-grams inside each word padded with spaces (like scikit-learn's char_wb),
+    each with its sublinear term frequency 1 + log(count)."""
     grams: Counter = Counter()
     for word in _WORD.findall(text.lower()):
         padded = f" {word} "
         for n in range(3, 6):
             grams.update(padded[i : i + n] for i in range(len(padded) - n + 1))
-    return grams
+    return {g: 1 + math.log(n) for g, n in grams.items()}
 
 
 def _similarities(text: str, others: list[str]) -> list[float]:
     """Cosine of sublinear TF-IDF vectors of character n-grams, the IDF over these texts only.
-    Plain Python: a few short texts, and it runs inside a submission's transaction."""
+    Plain Python: a few short texts, compared while the citizen waits for the number."""
     docs = [_grams(t) for t in (text, *others)]
-    df: Counter = Counter(g for d in docs for g in d)
+    df = Counter(chain.from_iterable(docs))
     total = len(docs)
-    idf = {g: math.log((1 + total) / (1 + n)) + 1 for g, n in df.items()}
+    # Squared: a cosine only ever multiplies two of a gram's weights.
+    idf2 = {g: (math.log((1 + total) / (1 + n)) + 1) ** 2 for g, n in df.items()}
 
-    def vector(d: Counter) -> dict[str, float]:
-        v = {g: (1 + math.log(n)) * idf[g] for g, n in d.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        return {g: x / norm for g, x in v.items()}
+    def norm(d: dict[str, float]) -> float:
+        return math.sqrt(sum(tf * tf * idf2[g] for g, tf in d.items())) or 1.0
 
-    vectors = [vector(d) for d in docs]
-    mine = vectors[0]
-    return [sum(x * mine.get(g, 0.0) for g, x in v.items()) for v in vectors[1:]]
+    mine = docs[0]
+    mine_norm = norm(mine)
+    found = []
+    for other in docs[1:]:
+        small, large = (other, mine) if len(other) < len(mine) else (mine, other)
+        dot = sum(tf * large[g] * idf2[g] for g, tf in small.items() if g in large)
+        found.append(dot / (mine_norm * norm(other)))
+    return found
 
 
 def _span_label(hours: float) -> str:
