@@ -98,9 +98,10 @@ def ratio_target(fig: Figure) -> RatioTarget | None:
         return RatioTarget(sc.LIVE.limit, sc.LIVE_P99_LIMIT_RATIO, ("p99",))
     if fig.scenario == "memory":
         return RatioTarget("limit.memory", None, ("p50",))
-    read = _read(fig.scenario)
+    on_sqlite = fig.scenario.startswith(sc.SQLITE)
+    read = _read(fig.scenario.removeprefix(sc.SQLITE))
     if read is not None and read.limit:
-        return RatioTarget(read.limit, sc.READ_LIMIT_RATIO)
+        return RatioTarget(sc.SQLITE * on_sqlite + read.limit, sc.READ_LIMIT_RATIO)
     return None
 
 
@@ -131,7 +132,7 @@ def _all(checks: dict[str, bool | None]) -> bool | None:
     return None
 
 
-OTHERS = ("helpdesk.", "limit.")  # the peer's and the limit's own figures
+OTHERS = ("helpdesk.", "limit.", f"{sc.SQLITE}limit.")  # the peer's and the limit's own figures
 
 
 class Results:

@@ -336,9 +336,11 @@ class Bench:
     def limit_env(self, env: dict) -> dict:
         return {**env, "DJANGO_SETTINGS_MODULE": "laksana.bench.limit.settings"}
 
-    def start_limit(self, size: int, env: dict, context: dict) -> srv.Server:
+    def start_limit(
+        self, size: int, env: dict, context: dict, *, workers: int = 2, label: str = "limit"
+    ) -> srv.Server:
         """The limit's own two tables in the bench database, then the limit served on the same
-        server as Laksana (granian, 2 workers) at port + 2."""
+        server as Laksana (granian, 2 workers; one on SQLite, as Laksana) at port + 2."""
         env = self.limit_env(env)
         subprocess.run(
             [sys.executable, "-m", "django", "migrate", "limit", "--noinput", "-v", "0"],
@@ -349,16 +351,17 @@ class Bench:
         port = self.o.port + 2
         command = [sys.executable, "-m", "laksana.bench.limit.serve", "--port", str(port)]
         return srv.start(
-            "limit",
-            command + ["--workers", "2"],
+            label,
+            command + ["--workers", str(workers)],
             env=env,
             port=port,
             ready_path=f"/limit/api/regions/{context['region']}/complaints?limit=1",
-            log=self.logs / f"limit-{size}.log",
+            log=self.logs / f"{label}-{size}.log",
             cwd=ROOT,
+            workers=workers,
         )
 
-    def limit_reads(self, size: int, context: dict) -> None:
+    def limit_reads(self, size: int, context: dict, *, prefix: str = "") -> None:
         port = self.o.port + 2
         for read in sc.LIMIT_READS:
             if not self.o.limit_selected(read.name):
@@ -379,7 +382,7 @@ class Bench:
                 port=port,
                 warmup=LIMIT_WARMUP,
             )
-            self.record(read.name, size, figures)
+            self.record(prefix + read.name, size, figures)
 
     def limit_intake(self, size: int, context: dict) -> None:
         figures = self.measure(
@@ -429,6 +432,7 @@ class Bench:
             cwd=ROOT,
             workers=1,
         )
+        limit = None
         try:
             with self.part(f"SQLite intake {size:,}"):
                 for run in range(o.repeat):
@@ -440,8 +444,25 @@ class Bench:
                         ok=[201],
                     )
                     self.record(sc.SQLITE_INTAKE, size, figures, throughput=True)
+            if not any(o.selected(r.name) for r in sc.READS if r.limit):
+                return
+            context["token"] = self.token(context)
+            if o.limit:
+                limit = self.start_limit(size, env, context, workers=1, label="limit-sqlite")
+            # As on PostgreSQL: the limit's reads before and after Laksana's.
+            for run in range(o.repeat):
+                if limit:
+                    with self.part(f"SQLite limit reads {size:,} run {run + 1}, before"):
+                        self.limit_reads(size, context, prefix=sc.SQLITE)
+                with self.part(f"SQLite reads {size:,} run {run + 1}"):
+                    self.reads(size, context, held_only=True, prefix=sc.SQLITE)
+                if limit:
+                    with self.part(f"SQLite limit reads {size:,} run {run + 1}, after"):
+                        self.limit_reads(size, context, prefix=sc.SQLITE)
         finally:
             server.stop()
+            if limit:
+                limit.stop()
 
     def token(self, context: dict) -> str:
         import http.client
@@ -482,9 +503,13 @@ class Bench:
             }
         )
 
-    def reads(self, size: int, context: dict) -> None:
+    def reads(self, size: int, context: dict, *, held_only: bool = False, prefix: str = "") -> None:
+        """Each read scenario at the read clients (`held_only`: those a limit page compares
+        with), recorded under `prefix` + its name."""
         for read in sc.READS:
             if read.name in self.results.pending or not self.o.selected(read.name):
+                continue
+            if held_only and not read.limit:
                 continue
             headers = sc.headers(read.auth, context)
             paths = read.paths(context)
@@ -505,7 +530,7 @@ class Bench:
                 ok=[200],
                 first_byte=read.first_byte,
             )
-            self.record(read.name, size, figures)
+            self.record(prefix + read.name, size, figures)
 
     def intake(self, size: int, context: dict) -> None:
         figures = self.measure(

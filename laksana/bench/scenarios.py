@@ -20,6 +20,9 @@ INTAKE_P99_LIMIT_RATIO = 3.0
 LIVE_P99_LIMIT_RATIO = 1.5
 # The embedded default (SQLite, one worker) serving a small region's burst of submissions.
 SQLITE_INTAKE = "intake_sqlite"
+# Its reads (item 5 of issue 20): each read held against a limit page, and that limit page, served
+# from the same SQLite file by one worker each; the same names with this prefix.
+SQLITE = "sqlite."
 SQLITE_INTAKE_P99_TARGET_MS = 1000.0
 GROWTH_TARGET = 1.5
 RSS_TARGET_MB = 200.0

@@ -20,8 +20,11 @@ ROOT_URLCONF = "laksana.bench.limit.urls"
 TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]
 
 DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=0)}
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    raise ImproperlyConfigured("the stack limit reads the bench's PostgreSQL database")
+if DATABASES["default"]["ENGINE"] not in (
+    "django.db.backends.postgresql",
+    "django.db.backends.sqlite3",  # the embedded default's reads (bench --sqlite)
+):
+    raise ImproperlyConfigured("the stack limit reads the bench's PostgreSQL or SQLite database")
 DATABASES["default"].setdefault("OPTIONS", {})
 if env_bool("DATABASE_POOL"):  # as laksana.settings configures it
     DATABASES["default"]["OPTIONS"]["pool"] = dbpool.options(int(env("DATABASE_POOL_SIZE")))

@@ -146,3 +146,16 @@ def test_each_part_of_a_run_records_its_time_and_the_load_before_and_after(monke
         3.25,
     )
     assert bench.timings == ["limit reads 10,000 run 1: 0 s, load 1.5 → 3.2"]
+
+
+def test_reads_on_sqlite_are_held_against_the_limit_served_from_the_same_sqlite_file():
+    r = Results()
+    r.add(f"{sc.SQLITE}public_track", 10_000, "latency", "ms", 30.0, 50.0)
+    r.add(f"{sc.SQLITE}{sc.A_25}", 10_000, "latency", "ms", 10.0, 20.0)
+    r.add(sc.A_25, 10_000, "latency", "ms", 100.0, 100.0)  # PostgreSQL's: not this one's limit
+    rows = r.rows()
+    track = _row(rows, f"{sc.SQLITE}public_track")
+    assert track["limit_scenario"] == f"{sc.SQLITE}{sc.A_25}"
+    assert (track["ours_over_limit"], track["ours_over_limit_p99"]) == (3.0, 2.5)
+    assert track["met"] is False
+    assert "limit_scenario" not in _row(rows, f"{sc.SQLITE}{sc.A_25}")  # a limit's own figure
