@@ -192,14 +192,36 @@ def evaluate(region: Region, *, file: Path | None = None) -> dict:
         else:
             part["cross_validated"] = cross_validate(rows, target)
             part["time_split"] = time_split(rows, target)
-        started = time.perf_counter()
-        _fit(rows, target)
-        part["train_seconds"] = round(time.perf_counter() - started, 2)
         report[target] = part
+    report["training"] = last_training(region)
     from .usage import real_use
 
     report["real_use"] = real_use(region)
     return report
+
+
+def last_training(region: Region) -> dict:
+    """Per target, the newest stored model: its version, when and on how many rows it was
+    trained and how long its fit took (measured by `routing train`; evaluating fits none to time
+    it)."""
+    from .models import RoutingModel
+
+    newest: dict = {}
+    for m in (
+        RoutingModel.objects.filter(region=region)
+        .order_by("target", "-version")
+        .only("target", "version", "trained_at", "samples", "metrics")
+    ):
+        newest.setdefault(
+            m.target,
+            {
+                "version": m.version,
+                "trained_at": m.trained_at.isoformat(),
+                "samples": m.samples,
+                "seconds": m.metrics.get("train_seconds"),
+            },
+        )
+    return newest
 
 
 def table(report: dict) -> str:
@@ -223,8 +245,6 @@ def table(report: dict) -> str:
     ]
     for target in ("category", "agency"):
         for name, result in report[target].items():
-            if name == "train_seconds":
-                continue
             if result is None:
                 lines.append(f"{target:<10} {name:<16} {'n/a (too few rows)':>32}")
                 continue
@@ -232,9 +252,14 @@ def table(report: dict) -> str:
                 f"{target:<10} {name:<16} {result['n']:>6} {result['top1']:>7.3f} "
                 f"{result['top3']:>7.3f} {result['baseline_top1']:>9.3f}"
             )
-        if "train_seconds" in report[target]:
-            seconds = report[target]["train_seconds"]
-            lines.append(f"{target:<10} training on all rows: {seconds} s")
+        if "training" in report:
+            t = report["training"].get(target)
+            lines.append(
+                f"{target:<10} stored model: version {t['version']}, {t['samples']} rows, "
+                f"fitted in {t['seconds']} s ({t['trained_at'][:10]})"
+                if t
+                else f"{target:<10} stored model: none yet (laksana routing train)"
+            )
     for target in ("category", "agency"):
         for name, result in report[target].items():
             if not isinstance(result, dict):

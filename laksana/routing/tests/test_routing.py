@@ -15,25 +15,12 @@ from laksana.testing.personas import staff
 
 pytestmark = pytest.mark.django_db
 
-_PAYLOADS: dict[str, dict[str, bytes]] = {}
-
 
 def trained(region) -> None:
-    """The region's starter-corpus model, trained once per test process (rows roll back)."""
-    if region.slug not in _PAYLOADS:
-        stored = services.train(region)
-        _PAYLOADS[region.slug] = {t: bytes(m.payload) for t, m in stored.items()}
-        return
-    if RoutingModel.objects.filter(region=region).exists():
-        return
-    for target, payload in _PAYLOADS[region.slug].items():
-        RoutingModel.objects.create(
-            region=region,
-            target=target,
-            version=1,
-            trained_at="2026-12-01T00:00:00Z",
-            payload=payload,
-        )
+    """The region's model (its starter corpus): fitted once per test process, the fits after
+    reused by services.train for the same rows (test_the_same_rows_are_fitted_once_per_process)."""
+    if not RoutingModel.objects.filter(region=region).exists():
+        services.train(region)
 
 
 def test_starter_corpus_has_forty_reports_per_category_of_the_demo_region():
@@ -62,25 +49,46 @@ def test_starter_rows_use_the_regions_own_agencies_through_the_category_default(
     assert pohon and {r.agency for r in pohon} == {"DLH"}
 
 
-def test_cross_validated_accuracy_beats_the_majority_baseline(tangerang, record_property):
-    rows = services.starter_rows(tangerang)
-    result = evaluation.cross_validate(rows, "category")
-    agency = evaluation.cross_validate(rows, "agency")
+def test_evaluate_cross_validates_and_prints_the_accuracy_in_real_use(
+    tangerang, submit, operator, client, record_property
+):
+    from laksana.routing.tests.test_usage import STREET_LIGHT, _page
+
+    trained(tangerang)
+    c, _t = submit(category_code="LAINNYA", description=STREET_LIGHT)
+    _page(client, operator.user, tangerang, c.number)  # the suggestion shown: recorded
+    lifecycle.verify(staff=operator, complaint=c, category_code="PJU")
+    out = io.StringIO()
+    call_command("routing", "evaluate", "--region", tangerang.slug, "--json", stdout=out)
+    import json
+
+    report = json.loads(out.getvalue())
+    category, agency = report["category"]["cross_validated"], report["agency"]["cross_validated"]
     print(
-        f"\nstarter corpus, held-out stems: category top-1 {result['top1']:.3f} "
-        f"top-3 {result['top3']:.3f} (majority {result['baseline_top1']:.3f}); "
+        f"\nstarter corpus, held-out stems: category top-1 {category['top1']:.3f} "
+        f"top-3 {category['top3']:.3f} (majority {category['baseline_top1']:.3f}); "
         f"agency top-1 {agency['top1']:.3f} top-3 {agency['top3']:.3f} "
         f"(majority {agency['baseline_top1']:.3f})"
     )
-    record_property("figures", f"routing category top-1 {result['top1']}")
-    assert result["top1"] > result["baseline_top1"] + 0.3
+    record_property("figures", f"routing category top-1 {category['top1']}")
+    assert category["top1"] > category["baseline_top1"] + 0.3
     assert agency["top1"] > agency["baseline_top1"] + 0.3
-    assert result["top3"] >= result["top1"]
-    assert set(result["recall"]) == {r.category for r in rows}
+    assert category["top3"] >= category["top1"] and category["folds"] == 5
+    rows = services.training_rows(tangerang)
+    assert category["n"] == len(rows) == report["samples"]["starter"] + 1
+    assert set(category["recall"]) == {r.category for r in rows}
+    assert report["category"]["time_split"] is None  # one complaint: too few to split in time
+    stored = RoutingModel.objects.get(region=tangerang, target="category")
+    assert report["training"]["category"]["version"] == stored.version
+    assert report["training"]["category"]["seconds"] == stored.metrics["train_seconds"] > 0
+    text = evaluation.table(report)
+    assert "category   cross_validated " in text and "stored model: version 1, " in text
+    assert "Suggestion accuracy in real use (all time): 1 suggestions shown" in text
+    assert "category taken at verification    1.000 of 1" in text
 
 
 def test_training_is_deterministic(tangerang):
-    rows = services.starter_rows(tangerang)[::3]
+    rows = services.starter_rows(tangerang)[::5]
     texts = ["jln rusak parah gk diperbaiki2", "lampu pju mati", "sampah numpuk di kali"]
     a = services._fit(rows, "category").predict(texts)
     b = services._fit(rows, "category").predict(texts)
@@ -232,6 +240,33 @@ def test_train_command_stores_a_new_version(tangerang):
     assert sorted(v for v, _n in versions) == [1, 2]
     assert all(n >= 40 * 28 for _v, n in versions)
     assert "trained in" in out.getvalue()
+    assert "category, agency: the same rows as a fit earlier in this run" in out.getvalue()
+
+
+def test_the_same_rows_are_fitted_once_per_process(tangerang):
+    from dataclasses import replace
+
+    rows = services.starter_rows(tangerang)[::7]
+    first = services.train(tangerang, rows=rows)
+    again = services.train(tangerang, rows=rows)
+    assert {t: m.version for t, m in again.items()} == {"category": 2, "agency": 2}
+    assert all(m.metrics["same_rows_as_a_fit_before"] for m in again.values())
+    assert all(bytes(again[t].payload) == bytes(first[t].payload) for t in first)
+    assert again["agency"].metrics["train_seconds"] == first["agency"].metrics["train_seconds"]
+    # One row's agency changed: that target is fitted again, the category model is the same.
+    moved = [replace(rows[0], agency="DLH" if rows[0].agency != "DLH" else "PUPR"), *rows[1:]]
+    third = services.train(tangerang, rows=moved)
+    assert third["category"].metrics["same_rows_as_a_fit_before"] is True
+    assert third["agency"].metrics["same_rows_as_a_fit_before"] is False
+    assert bytes(third["agency"].payload) != bytes(first["agency"].payload)
+    # Still read once: the agency model fitted alone has the category model's vectorizer.
+    models = {t: services.load(tangerang, t)[1] for t in services.TARGETS}
+    assert models["category"].reading == models["agency"].reading
+    # A new row (a handled complaint) is new data: both fitted again.
+    more = services.train(
+        tangerang, rows=[*moved, services.Row("jalan amblas", "JALAN-RUSAK", "PUPR")]
+    )
+    assert not any(m.metrics["same_rows_as_a_fit_before"] for m in more.values())
 
 
 def test_weekly_retraining_is_a_periodic_job():

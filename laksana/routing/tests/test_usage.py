@@ -1,9 +1,6 @@
 """Every suggestion shown is recorded with whether it was taken: the accuracy in real use."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from laksana.complaints import services as lifecycle
 from laksana.complaints.models import Complaint
@@ -123,18 +120,6 @@ def test_a_decided_complaint_is_not_recorded_as_shown(tangerang, submit, operato
     c = lifecycle.dispose(staff=operator, complaint=c, agency_code="PUPR")
     assert safe_suggest_for(c, shown="api") is not None
     assert not ShownSuggestion.objects.filter(complaint=c).exists()
-
-
-def test_evaluate_prints_the_accuracy_in_real_use(tangerang, submit, operator, client):
-    trained(tangerang)
-    c, _t = submit(category_code="LAINNYA", description=STREET_LIGHT)
-    _page(client, operator.user, tangerang, c.number)
-    lifecycle.verify(staff=operator, complaint=c, category_code="PJU")
-    out = io.StringIO()
-    call_command("routing", "evaluate", "--region", tangerang.slug, stdout=out)
-    text = out.getvalue()
-    assert "Suggestion accuracy in real use (all time): 1 suggestions shown" in text
-    assert "category taken at verification    1.000 of 1" in text
 
 
 def test_the_routing_page_shows_the_figure_to_admins_and_leaders_only_of_their_region(

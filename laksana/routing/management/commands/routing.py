@@ -65,6 +65,12 @@ class Command(BaseCommand):
                     )
                 if not stored:
                     self.stdout.write(f"{region.slug}: nothing to learn from (no categories)")
+                again = [t for t, m in stored.items() if m.metrics.get("same_rows_as_a_fit_before")]
+                if again:
+                    self.stdout.write(
+                        f"{region.slug} {', '.join(again)}: the same rows as a fit earlier in this "
+                        "run, whose model was stored again"
+                    )
                 self.stdout.write(f"{region.slug}: trained in {seconds:.1f} s")
             return
         if action == "bench":
