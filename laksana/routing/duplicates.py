@@ -192,34 +192,39 @@ def candidates(
     found = list(nearby(complaint, base=base, same_category=same_category, pool=pool))
     reach = radius(complaint.category.code)
     span_hours = window(complaint.category.code).total_seconds() / 3600
-    kept: list[tuple[Complaint, float | None]] = []
+    # Per candidate in reach: its metres, hours, and the score without the words (`without`)
+    # and the share the words may add to it (`per_word`).
+    kept: list[tuple[Complaint, float | None, float, float, float]] = []
     for other in found:
         metres = None
         if _located(complaint) and _located(other):
             metres = metres_between(complaint.lat, complaint.lng, other.lat, other.lng)
             if metres > reach:
                 continue
-        kept.append((other, metres))
-    text = complaint_text(complaint.title, complaint.description)
-    similar = _similarities(text, [complaint_text(o.title, o.description) for o, _m in kept])
-    matches = []
-    for (other, metres), words in zip(kept, similar, strict=True):
         hours = abs((other.submitted_at - complaint.submitted_at).total_seconds()) / 3600
         near_in_time = max(0.0, 1 - hours / span_hours) if span_hours else 0.0
         if metres is not None:
             place = max(0.0, 1 - metres / reach)
-            score = (
-                WEIGHTS["place"] * place + WEIGHTS["text"] * words + WEIGHTS["time"] * near_in_time
-            )
+            without = WEIGHTS["place"] * place + WEIGHTS["time"] * near_in_time
+            per_word = WEIGHTS["text"]
         else:
-            score = NO_PLACE * (
-                WEIGHTS_NO_PLACE["text"] * words + WEIGHTS_NO_PLACE["time"] * near_in_time
-            )
-        same = other.category_id == complaint.category_id
-        if not same:
-            score *= OTHER_CATEGORY
+            without = NO_PLACE * WEIGHTS_NO_PLACE["time"] * near_in_time
+            per_word = NO_PLACE * WEIGHTS_NO_PLACE["text"]
+        if other.category_id != complaint.category_id:
+            without, per_word = without * OTHER_CATEGORY, per_word * OTHER_CATEGORY
+        kept.append((other, metres, hours, without, per_word))
+    # Not one could reach `minimum` even with the same words: the text comparison (the IDF is
+    # over all of them, so it is all or none) would change nothing.
+    if not any(without + per_word >= minimum for _o, _m, _h, without, per_word in kept):
+        return []
+    text = complaint_text(complaint.title, complaint.description)
+    similar = _similarities(text, [complaint_text(o.title, o.description) for o, *_r in kept])
+    matches = []
+    for (other, metres, hours, without, per_word), words in zip(kept, similar, strict=True):
+        score = without + per_word * words
         if score < minimum:
             continue
+        same = other.category_id == complaint.category_id
         reasons = []
         if metres is not None:
             reasons.append(_("%(m)d m (radius %(r)d m)") % {"m": round(metres), "r": reach})

@@ -200,3 +200,25 @@ def test_a_new_report_is_compared_before_its_transaction_and_linked_before_the_h
     assert search < insert < link < head
     assert not any(s.startswith("SAVEPOINT") for s in sql[:insert])  # nor a transaction
     assert DuplicateLink.objects.get(complaint=second).original_number == first.number
+
+
+def test_no_text_is_compared_when_no_earlier_report_could_reach_the_score(submit, monkeypatch):
+    """POHON: 100 m. At 90 m the place adds 0.045 and the time (just now) 0.2: with the same
+    words (0.35) that is 0.595, under the wall's 0.6, so the comparison is skipped; at 20 m the
+    place alone lifts the bound over it, and the words decide."""
+    compared = []
+    similarities = duplicates._similarities
+    monkeypatch.setattr(
+        duplicates,
+        "_similarities",
+        lambda text, others: compared.append(len(others)) or similarities(text, others),
+    )
+    first, _t = submit(category_code="POHON", description=TREE)
+    far, _t = submit(category_code="POHON", description=TREE, **north(90))
+    assert compared == [] and not DuplicateLink.objects.filter(complaint=far).exists()
+    near, _t = submit(category_code="POHON", description=TREE_AGAIN, **north(20))
+    assert compared == [2]  # both earlier reports: the IDF is over all of them, as before
+    assert DuplicateLink.objects.get(complaint=near).original_number == first.number
+    # The console's lower threshold (0.35) still compares the far one, and scores it as before.
+    match = next(m for m in duplicates.candidates(far, same_category=True) if m.complaint == first)
+    assert 0.35 <= match.score < 0.6 and match.text == 1.0
