@@ -26,26 +26,65 @@ GAP_SECONDS = 0.05  # between two commits: one event at a time crosses the fan-o
 TIMEOUT = 60
 
 
+RECONNECTS = 5  # a stream refused or closed before it joined is opened again, as EventSource does
+
+
 async def _client(host, port, path, cookie, joined: asyncio.Event, arrivals: list, count: list):
-    reader, writer = await asyncio.open_connection(host, port)
-    writer.write(
-        f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n"
-        f"Cookie: sessionid={cookie}\r\n\r\n".encode()
-    )
-    await writer.drain()
+    """One stream; `count` is [joined, wanted, refused]: a connection refused, reset or closed
+    before ": connected" is tried again after a pause (a browser's EventSource reconnects), and
+    counted, so a join that never completes says why (join_failure)."""
+    for attempt in range(RECONNECTS + 1):
+        try:
+            reader, writer = await asyncio.open_connection(host, port)
+        except OSError:
+            count[2] += 1
+            await asyncio.sleep(0.2 * (attempt + 1))
+            continue
+        writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n"
+            f"Cookie: sessionid={cookie}\r\n\r\n".encode()
+        )
+        connected = False
+        try:
+            await writer.drain()
+            while True:
+                line = await reader.readline()
+                if not line:
+                    break
+                if line.startswith(b": connected"):
+                    connected = True
+                    count[0] += 1
+                    if count[0] == count[1]:
+                        joined.set()
+                elif line.startswith(b"data: "):
+                    arrivals.append((time.time(), json.loads(line[6:])))
+        except OSError:
+            pass
+        finally:
+            writer.close()
+        if connected:
+            return  # closed after joining: the run is over (or the stream was lost)
+        count[2] += 1
+        await asyncio.sleep(0.2 * (attempt + 1))
+
+
+async def join(tasks_of, clients: int) -> tuple[list, list]:
+    """Open `clients` streams (tasks_of(joined, arrivals, count) creates them) and wait until
+    every one has joined; (tasks, arrivals). Raises with how many joined and how many attempts
+    were refused when they do not within TIMEOUT."""
+    joined, arrivals, count = asyncio.Event(), [], [0, clients, 0]
+    tasks = tasks_of(joined, arrivals, count)
     try:
-        while True:
-            line = await reader.readline()
-            if not line:
-                return
-            if line.startswith(b": connected"):
-                count[0] += 1
-                if count[0] == count[1]:
-                    joined.set()
-            elif line.startswith(b"data: "):
-                arrivals.append((time.time(), json.loads(line[6:])))
-    finally:
-        writer.close()
+        await asyncio.wait_for(joined.wait(), TIMEOUT)
+    except TimeoutError:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise TimeoutError(
+            f"{count[0]} of {clients} streams joined in {TIMEOUT} s "
+            f"({count[2]} connection attempts refused or closed before joining)"
+        ) from None
+    return tasks, arrivals
 
 
 def _commit_here(region, area: str) -> tuple[str, float]:
@@ -100,13 +139,16 @@ async def _run(base: str, slug: str, cookie: str, clients: int, events: int) -> 
     from laksana.regions.models import Area, Region
 
     url = urlsplit(base)
-    joined, arrivals, count = asyncio.Event(), [], [0, clients]
     path = STREAM.format(slug=slug)
-    tasks = [
-        asyncio.create_task(_client(url.hostname, url.port, path, cookie, joined, arrivals, count))
-        for _ in range(clients)
-    ]
-    await asyncio.wait_for(joined.wait(), TIMEOUT)
+    tasks, arrivals = await join(
+        lambda joined, arrivals, count: [
+            asyncio.create_task(
+                _client(url.hostname, url.port, path, cookie, joined, arrivals, count)
+            )
+            for _ in range(clients)
+        ],
+        clients,
+    )
     here = connections["default"].vendor == "postgresql"
     region = await asyncio.to_thread(Region.objects.get, slug=slug)
     area = await asyncio.to_thread(

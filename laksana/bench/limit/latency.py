@@ -17,7 +17,7 @@ import resource
 import time
 from urllib.parse import urlsplit
 
-from laksana.live.latency import GAP_SECONDS, TIMEOUT, _client, _summary
+from laksana.live.latency import GAP_SECONDS, TIMEOUT, _client, _summary, join
 
 STREAM = "/limit/{slug}/stream/"
 
@@ -50,13 +50,14 @@ def _commit(slug: str) -> tuple[str, float]:
 
 async def _run(base: str, slug: str, clients: int, events: int) -> dict:
     url = urlsplit(base)
-    joined, arrivals, count = asyncio.Event(), [], [0, clients]
     path = STREAM.format(slug=slug)
-    tasks = [
-        asyncio.create_task(_client(url.hostname, url.port, path, "", joined, arrivals, count))
-        for _ in range(clients)
-    ]
-    await asyncio.wait_for(joined.wait(), TIMEOUT)
+    tasks, arrivals = await join(
+        lambda joined, arrivals, count: [
+            asyncio.create_task(_client(url.hostname, url.port, path, "", joined, arrivals, count))
+            for _ in range(clients)
+        ],
+        clients,
+    )
     committed: dict[str, float] = {}
     for _ in range(events):
         number, at = await asyncio.to_thread(_commit, slug)
