@@ -8,6 +8,7 @@ import json
 import os
 import resource
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -77,6 +78,10 @@ class Options:
     @property
     def warmup(self) -> float:
         return 0.5 if self.quick else 1.0
+
+
+def _terminated(signum, frame):
+    raise SystemExit(128 + signum)  # unwinds: servers stopped, the figures so far written
 
 
 def say(text: str) -> None:
@@ -163,6 +168,7 @@ class Bench:
         self.intake_bodies: list[dict] = []
         self.live_samples: dict[tuple[str, int], int] = {}
         self.timings: list[str] = []  # where the run's time went, with the load around it
+        self._machine: str | None = None
 
     def env(self, database_url: str) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
@@ -209,18 +215,32 @@ class Bench:
                 python = peer_mod.venv(PEERS)
             except peer_mod.PeerUnavailable as exc:
                 self.results.notes.append(f"Peer not measured: {exc}")
-        for size in o.sizes:
-            say(f"\n== {size:,} complaints")
-            if o.sqlite != "only":
-                self.laksana(size)
-            if o.sqlite != "off":
-                self.sqlite_intake(size)
-            if python is not None and o.sqlite != "only":
-                try:
-                    self.helpdesk(python, size)
-                except (peer_mod.PeerUnavailable, RuntimeError) as exc:
-                    self.results.notes.append(f"Peer at {size:,} not measured: {exc}")
-                    say(f"  peer failed: {exc}")
+        # A run takes most of an hour: stopped (timeout(1)'s SIGTERM, Ctrl-C) or failed half-way,
+        # it still leaves the figures of every part that finished, and after each part the files
+        # hold what is measured so far.
+        previous = signal.signal(signal.SIGTERM, _terminated)
+        size = o.sizes[0]
+        try:
+            for size in o.sizes:
+                say(f"\n== {size:,} complaints")
+                parts = []
+                if o.sqlite != "only":
+                    parts.append(lambda size=size: self.laksana(size))
+                if o.sqlite != "off":
+                    parts.append(lambda size=size: self.sqlite_intake(size))
+                if python is not None and o.sqlite != "only":
+                    parts.append(lambda size=size: self.peer(python, size))
+                for part in parts:
+                    part()
+                    self.write(f"Partial: written after a part of {size:,}; the run went on.")
+        except BaseException as exc:
+            self.write(
+                f"Partial: the run stopped at {size:,} ({type(exc).__name__}: {exc}); "
+                "the figures are those of the parts that finished before."
+            )
+            raise
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         if self.live_samples:
             counts = ", ".join(
                 f"{name} {n:,} at {size:,}" for (name, size), n in self.live_samples.items()
@@ -239,10 +259,32 @@ class Bench:
             f"the end on {os.cpu_count()} cores; the run took {elapsed:,.0f} s (each part, with "
             'the load before and after it: "Parts of the run" below).'
         )
-        commit = git_commit(ROOT)
-        machine_text = machine(pg_version(o.database_url.rsplit("/", 1)[0] + "/postgres"))
-        self.results.write(o.output, commit=commit, machine_text=machine_text, command=o.command)
+        self.write()
         return self.results
+
+    def peer(self, python: Path, size: int) -> None:
+        try:
+            self.helpdesk(python, size)
+        except (peer_mod.PeerUnavailable, RuntimeError) as exc:
+            self.results.notes.append(f"Peer at {size:,} not measured: {exc}")
+            say(f"  peer failed: {exc}")
+
+    def write(self, status: str | None = None) -> None:
+        """bench/results/latest.{json,md} with everything measured so far; `status` is a note
+        of this writing only (a partial run)."""
+        o = self.o
+        if self._machine is None:
+            self._machine = machine(pg_version(o.database_url.rsplit("/", 1)[0] + "/postgres"))
+        notes = self.results.notes
+        if status:
+            notes.append(status)
+        try:
+            self.results.write(
+                o.output, commit=git_commit(ROOT), machine_text=self._machine, command=o.command
+            )
+        finally:
+            if status:
+                notes.remove(status)
 
     # --- Laksana ------------------------------------------------------------------------------
 

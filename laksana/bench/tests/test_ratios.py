@@ -105,7 +105,7 @@ def test_every_limit_a_scenario_names_is_one_the_limit_measures():
 
 
 def _options(**kw) -> Options:
-    return Options(
+    defaults = dict(
         database_url="postgres:///laksana_bench",
         sizes=[10_000],
         repeat=1,
@@ -119,8 +119,8 @@ def _options(**kw) -> Options:
         region="kota-tangerang",
         output=None,
         command="",
-        **kw,
     )
+    return Options(**(defaults | kw))
 
 
 def test_a_limit_scenario_runs_when_a_scenario_held_against_it_runs():
@@ -159,3 +159,32 @@ def test_reads_on_sqlite_are_held_against_the_limit_served_from_the_same_sqlite_
     assert (track["ours_over_limit"], track["ours_over_limit_p99"]) == (3.0, 2.5)
     assert track["met"] is False
     assert "limit_scenario" not in _row(rows, f"{sc.SQLITE}{sc.A_25}")  # a limit's own figure
+
+
+def test_a_run_stopped_half_way_leaves_the_figures_of_the_parts_that_finished(
+    tmp_path, monkeypatch
+):
+    """A full run takes most of an hour; one stopped by timeout(1) during the peer's 10^6 pages
+    wrote nothing at all, and every figure of the 50 minutes before was lost."""
+    import os
+    import signal
+
+    import pytest
+
+    monkeypatch.setattr("laksana.bench.runner.pg_version", lambda url: "15.20")
+    bench = Bench(_options(sizes=[10_000, 100_000], output=tmp_path))
+
+    def laksana(size):
+        if size == 100_000:  # as `timeout` would, half-way through the second size
+            os.kill(os.getpid(), signal.SIGTERM)
+        bench.results.add("public_track", size, "latency", "ms", 20.0, 30.0)
+
+    monkeypatch.setattr(bench, "laksana", laksana)
+    handler = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit):
+        bench.run()
+    assert signal.getsignal(signal.SIGTERM) == handler  # put back
+    document = json.loads((tmp_path / "latest.json").read_text())
+    assert [(r["scenario"], r["size"]) for r in document["results"]] == [("public_track", 10_000)]
+    markdown = (tmp_path / "latest.md").read_text()
+    assert "Partial: the run stopped at 100,000 (SystemExit: 143)" in markdown
