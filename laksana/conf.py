@@ -79,6 +79,13 @@ SETTINGS: dict[str, Setting] = {
         Setting("HOST", "127.0.0.1", "Address that `laksana serve` and `laksana demo` bind."),
         Setting("WEB_WORKERS", "1", "Number of ASGI worker processes for `laksana serve`."),
         Setting(
+            "WEB_CONNECTIONS",
+            "2048",
+            "Requests one web worker of `laksana serve` handles at once, open live streams "
+            "included (granian's backpressure; its own default, 1,024 ÷ workers, left the 513th "
+            "stream of a worker of two waiting forever). The listen backlog is as large.",
+        ),
+        Setting(
             "WEB_GRACEFUL_TIMEOUT",
             "10",
             "Seconds `laksana serve` waits for open requests on stop before killing a worker "

@@ -54,6 +54,7 @@ def serve(
     port: int,
     workers: int,
     graceful_timeout: int,
+    connections: int = 2048,
     log_level: str = "info",
     access_log: bool = True,
 ) -> int:
@@ -73,6 +74,12 @@ def serve(
         respawn_failed_workers=True,
         respawn_interval=1.0,
         workers_kill_timeout=graceful_timeout,
+        # A live stream is a request that never ends: with granian's default (its backlog of
+        # 1,024 ÷ workers) a worker of two took 512, and since SO_REUSEPORT spreads connections
+        # by hash, not by load, 1,000 wall streams put more than 512 on one worker about every
+        # other time; the rest waited, never answered (the bench's fan-out: 990 of 1,000 joined).
+        backpressure=connections,
+        backlog=max(1024, connections),
         log_level=log_level,
         log_access=access_log,
         log_access_format=ACCESS_FORMAT,

@@ -12,6 +12,8 @@ def main() -> int:
     from granian import Granian
     from granian.constants import Interfaces
 
+    from laksana.conf import env
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
@@ -27,6 +29,9 @@ def main() -> int:
         respawn_failed_workers=True,
         respawn_interval=1.0,
         workers_kill_timeout=10,
+        # As laksana.common.serving serves Laksana: the same number of requests per worker.
+        backpressure=int(env("WEB_CONNECTIONS")),
+        backlog=max(1024, int(env("WEB_CONNECTIONS"))),
         log_level="warning",
         log_access=False,
     )

@@ -109,3 +109,30 @@ def test_two_workers_share_a_burst_of_connections_and_stop_on_sigterm(tangerang)
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def test_a_worker_takes_as_many_requests_at_once_as_web_connections_says(monkeypatch):
+    """Granian's default let a worker of two handle 512 requests at once: a live stream never
+    ends, so the wall streams hashed onto a worker past its 512th waited forever (the bench's
+    fan-out of 1,000 streams: 973-999 joined, in 4 of 6 runs)."""
+    import granian
+
+    given = {}
+
+    class Recording:
+        def __init__(self, target, **options):
+            given.update(options)
+
+        def serve(self):
+            pass
+
+    monkeypatch.setattr(granian, "Granian", Recording)
+    monkeypatch.setenv("WEB_CONNECTIONS", "3000")
+    from django.core.management import call_command
+
+    call_command("serve", "--workers", "1", "--port", "8999")
+    assert given["backpressure"] == 3000 and given["backlog"] == 3000
+    assert given["workers"] == 1
+    monkeypatch.delenv("WEB_CONNECTIONS")
+    call_command("serve", "--workers", "1", "--port", "8999")
+    assert given["backpressure"] == 2048 >= 2 * 1000  # a wall of 1,000 on one worker

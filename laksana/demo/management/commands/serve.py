@@ -26,6 +26,7 @@ class Command(BaseCommand):
                 port=port or int(env("PORT")),
                 workers=workers or int(env("WEB_WORKERS")),
                 graceful_timeout=options["graceful_timeout"] or int(env("WEB_GRACEFUL_TIMEOUT")),
+                connections=int(env("WEB_CONNECTIONS")),
                 log_level=options["log_level"],
                 access_log=not options["no_access_log"],
             )
