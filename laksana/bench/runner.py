@@ -369,9 +369,11 @@ class Bench:
                 peak = max(limit.peak_rss_mb())
                 self.results.add("limit.memory", size, "peak_rss_per_worker", "MB", peak)
         finally:
-            server.stop()
-            if limit:
-                limit.stop()
+            try:
+                server.stop()
+            finally:  # a SIGTERM during Laksana's stop left the limit's server running
+                if limit:
+                    limit.stop()
 
     # --- the stack limit ----------------------------------------------------------------------
 
@@ -502,9 +504,11 @@ class Bench:
                     with self.part(f"SQLite limit reads {size:,} run {run + 1}, after"):
                         self.limit_reads(size, context, prefix=sc.SQLITE)
         finally:
-            server.stop()
-            if limit:
-                limit.stop()
+            try:
+                server.stop()
+            finally:  # a SIGTERM during Laksana's stop left the limit's server running
+                if limit:
+                    limit.stop()
 
     def token(self, context: dict) -> str:
         import http.client
