@@ -52,3 +52,18 @@ def playwright_session():
             yield playwright
         finally:
             connections.close_all()
+
+
+def loaded_width(image, timeout: int = 20_000) -> int:
+    """The natural width of `image` (a Playwright locator) once the browser has loaded it.
+
+    Visible is not loaded: an <img> with width and height is laid out before its bytes arrive
+    (a busy server takes its time), and its naturalWidth is 0 until then; a broken image
+    stays 0 and fails the wait."""
+    image.scroll_into_view_if_needed()
+    image.page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0",
+        arg=image.element_handle(),
+        timeout=timeout,
+    )
+    return image.evaluate("img => img.naturalWidth")

@@ -9,13 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from laksana.complaints import services
 from laksana.complaints.media import photo_url
 from laksana.complaints.tests.images import jpeg_bytes
-from laksana.testing.browser import launch_chromium, playwright_session
+from laksana.testing.browser import launch_chromium, loaded_width, playwright_session
 from laksana.testing.personas import PASSWORD
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
 playwright = pytest.importorskip("playwright.sync_api")
-
-LOADED = "img => img.complete && img.naturalWidth > 0"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -40,15 +38,12 @@ def test_a_confidential_photo_loads_for_staff_and_reporter_only(
             staff_page.wait_for_url("**/console/")
             staff_page.goto(f"{live_server.url}/kota-tangerang/console/laporan/{complaint.number}/")
             image = staff_page.locator("#complaint ul.photos img").first
-            image.scroll_into_view_if_needed()
-            staff_page.wait_for_function(LOADED, arg=image.element_handle(), timeout=10_000)
-            assert image.evaluate("img => img.naturalWidth") == 320
+            assert loaded_width(image) == 320
 
             reporter = browser.new_context(locale="id-ID").new_page()
             reporter.goto(f"{live_server.url}/kota-tangerang/lacak/{token}/")
             shown = reporter.locator("img[src*='/media/']").first
-            shown.scroll_into_view_if_needed()
-            reporter.wait_for_function(LOADED, arg=shown.element_handle(), timeout=10_000)
+            assert loaded_width(shown) == 320
 
             stranger = browser.new_context().new_page()
             answer = stranger.goto(live_server.url + photo_url(photo, public=True))

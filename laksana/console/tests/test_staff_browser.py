@@ -11,7 +11,7 @@ from laksana.complaints import services
 from laksana.complaints.tests.images import jpeg_bytes
 from laksana.dispatch import assignments as work
 from laksana.dispatch.officers import officer_for, set_availability
-from laksana.testing.browser import launch_chromium, playwright_session
+from laksana.testing.browser import launch_chromium, loaded_width, playwright_session
 from laksana.testing.personas import PASSWORD, staff
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
@@ -169,7 +169,7 @@ def test_inbox_rows_show_the_citizens_words_and_photo(live_server, settings, sce
             playwright.expect(row).not_to_contain_text("Sudah dua minggu")
             photo = row.get_by_role("img", name="Foto dari pelapor")
             playwright.expect(photo).to_be_visible()
-            assert photo.evaluate("img => img.naturalWidth") > 0  # the photo really loads
+            assert loaded_width(photo) > 0  # the photo really loads
             text = row.inner_text()
             assert text.count(scene["new"].category.name) == 1
         finally:

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from laksana.complaints import services
 from laksana.complaints.models import Complaint
-from laksana.testing.browser import launch_chromium, playwright_session
+from laksana.testing.browser import launch_chromium, loaded_width, playwright_session
 
 from .helpers import resolve
 
@@ -199,7 +199,7 @@ def test_every_error_at_once_then_an_emergency_with_a_photo_preview_and_honest_p
     preview = page.locator("#photo-preview li")
     expect(preview).to_have_count(1)
     expect(preview.locator("span")).to_have_text("api<b>.jpg")  # a name is text, never markup
-    assert preview.locator("img").evaluate("i => i.complete && i.naturalWidth") == 64
+    assert loaded_width(preview.locator("img")) == 64
     assert preview.locator("img").get_attribute("src").startswith("blob:")
     shot(page, "15-photo-preview")
     page.get_by_role("button", name="Kirim laporan").click()
