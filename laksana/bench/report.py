@@ -34,7 +34,8 @@ def git_commit(cwd: Path) -> str:
             ["git", "rev-parse", "--short=12", "HEAD"], cwd=cwd, capture_output=True, text=True
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            # The run's own results (written after every part) do not make the code dirty.
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results"],
             cwd=cwd,
             capture_output=True,
             text=True,

@@ -188,3 +188,25 @@ def test_a_run_stopped_half_way_leaves_the_figures_of_the_parts_that_finished(
     assert [(r["scenario"], r["size"]) for r in document["results"]] == [("public_track", 10_000)]
     markdown = (tmp_path / "latest.md").read_text()
     assert "Partial: the run stopped at 100,000 (SystemExit: 143)" in markdown
+
+
+def test_the_runs_own_results_do_not_mark_the_code_it_measured_dirty(tmp_path):
+    """The results are written after every part: a run's second part used to record its commit
+    as "+dirty" because of the first part's latest.json."""
+    import subprocess
+
+    from laksana.bench.report import git_commit
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "bench" / "results").mkdir(parents=True)
+    (tmp_path / "bench" / "results" / "latest.json").write_text("{}")
+    (tmp_path / "code.py").write_text("x = 1\n")
+    git("add", ".")
+    git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "start")
+    (tmp_path / "bench" / "results" / "latest.json").write_text('{"results": []}')
+    assert not git_commit(tmp_path).endswith("+dirty")
+    (tmp_path / "code.py").write_text("x = 2\n")
+    assert git_commit(tmp_path).endswith("+dirty")
