@@ -14,6 +14,7 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -219,19 +220,15 @@ class Bench:
         # it still leaves the figures of every part that finished, and after each part the files
         # hold what is measured so far.
         previous = signal.signal(signal.SIGTERM, _terminated)
+        parts = [self.laksana] if o.sqlite != "only" else []
+        parts += [self.sqlite_intake] if o.sqlite != "off" else []
+        parts += [partial(self.peer, python)] if python and o.sqlite != "only" else []
         size = o.sizes[0]
         try:
             for size in o.sizes:
                 say(f"\n== {size:,} complaints")
-                parts = []
-                if o.sqlite != "only":
-                    parts.append(lambda size=size: self.laksana(size))
-                if o.sqlite != "off":
-                    parts.append(lambda size=size: self.sqlite_intake(size))
-                if python is not None and o.sqlite != "only":
-                    parts.append(lambda size=size: self.peer(python, size))
                 for part in parts:
-                    part()
+                    part(size)
                     self.write(f"Partial: written after a part of {size:,}; the run went on.")
         except BaseException as exc:
             self.write(
