@@ -6,160 +6,36 @@ each part of the run with the machine's load average before and after it."""
 
 import json
 import os
-import resource
 import secrets
 import signal
 import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
-
-import psycopg
-from django.conf import settings
+from urllib.parse import urlparse
 
 from . import peer as peer_mod
 from . import scenarios as sc
 from . import server as srv
+from .options import Options
+from .processes import (
+    ROOT,
+    _terminated,
+    database,
+    pg_version,
+    raise_open_files,
+    run_latency,
+    run_load,
+    say,
+)
 from .report import Results, git_commit, machine
 
-ROOT = Path(settings.BASE_DIR)
-PEERS = ROOT / "bench" / "peers"
-TEXTS = ROOT / "laksana" / "demo" / "data" / "texts.json"
-# A peer page slower than this alone is measured in the first run only: two requests per client,
-# or one when it takes VERY_SLOW_PAGE_SECONDS or more alone (the peer's dashboard at 10^6).
-SLOW_PAGE_SECONDS = 1.0
-VERY_SLOW_PAGE_SECONDS = 10.0
-PEER_TIMEOUT = 600  # its dashboard at 10^6 takes about a minute (and gunicorn's --timeout)
 LIMIT_WARMUP = 0.25  # seconds before each of the limit's read measurements
 
 
-@dataclass
-class Options:
-    database_url: str
-    sizes: list[int]
-    repeat: int
-    quick: bool
-    read_clients: int
-    intake_clients: int
-    port: int
-    peer: bool
-    seed: int
-    days: int
-    region: str
-    output: Path
-    command: str
-    read_seconds: float = 0
-    intake_seconds: float = 0
-    sqlite: str = "off"  # "also": SQLite intake after PostgreSQL's scenarios; "only": just it
-    only: tuple[str, ...] = ()  # scenario name prefixes to run (empty: every scenario)
-    limit: bool = True  # serve and measure the stack limit beside Laksana
-
-    def selected(self, name: str) -> bool:
-        return not self.only or name.startswith(self.only)
-
-    def limit_selected(self, name: str) -> bool:
-        """A limit scenario runs when it or a scenario held against it is selected."""
-        if not self.limit:
-            return False
-        held = [r.name for r in sc.READS if r.limit == name]
-        held += ["intake"] if name == sc.LIMIT_INTAKE else []
-        held += [sc.LIVE.name] if name == sc.LIMIT_LIVE else []
-        return self.selected(name) or any(self.selected(n) for n in held)
-
-    def __post_init__(self):
-        # Enough for hundreds of samples of a 20–250 ms page at 4 clients, and for three
-        # repeats of everything at three sizes, the peer included, in under half an hour.
-        self.read_seconds = self.read_seconds or (2 if self.quick else 3)
-        self.intake_seconds = self.intake_seconds or (4 if self.quick else 8)
-
-    @property
-    def warmup(self) -> float:
-        return 0.5 if self.quick else 1.0
-
-
-def _terminated(signum, frame):
-    raise SystemExit(128 + signum)  # unwinds: servers stopped, the figures so far written
-
-
-def say(text: str) -> None:
-    sys.stderr.write(text + "\n")
-    sys.stderr.flush()
-
-
-def database(url: str, suffix: str = "") -> str:
-    """A throwaway database named after the URL's (which must start with laksana_bench)."""
-    parts = urlparse(url)
-    name = parts.path.lstrip("/") + suffix
-    if not name.startswith("laksana_bench"):
-        raise SystemExit(
-            f"refusing to drop and recreate {name!r}: its name must start laksana_bench"
-        )
-    admin = urlunparse(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunparse(parts._replace(path=f"/{name}"))
-
-
-def pg_version(url: str) -> str:
-    with psycopg.connect(url) as conn:
-        return "PostgreSQL " + conn.execute("SHOW server_version").fetchone()[0].split()[0]
-
-
-def raise_open_files(needed: int) -> None:
-    """Room for `needed` sockets (the SSE clients' and, inherited, the servers' ends), as
-    laksana.live.latency does for its own process."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft != resource.RLIM_INFINITY and soft < needed:
-        limit = needed if hard == resource.RLIM_INFINITY else min(hard, needed)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
-
-
-def run_latency(
-    port: int,
-    *,
-    clients: int,
-    events: int,
-    region: str,
-    env: dict,
-    module: str = "laksana.live.latency",
-) -> dict:
-    """laksana.live.latency (or the limit's, laksana.bench.limit.latency) in its own process
-    against the running bench server: it holds `clients` wall streams open, commits `events`
-    complaints and prints the delivery latencies' percentiles."""
-    done = subprocess.run(
-        [sys.executable, "-m", module, "--url", f"http://127.0.0.1:{port}"]
-        + ["--clients", str(clients), "--events", str(events), "--region", region],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"latency measurement failed: {done.stderr[-1000:]}")
-    return json.loads(done.stdout[done.stdout.index("{") :])
-
-
-def run_load(spec: dict) -> dict:
-    """Run the load generator in its own process and return its figures."""
-    done = subprocess.run(
-        [sys.executable, "-m", "laksana.bench.load"],
-        input=json.dumps(spec),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"load generator failed: {done.stderr[-1000:]}")
-    return json.loads(done.stdout)
-
-
-class Bench:
+class Bench(peer_mod.PeerPart):
     def __init__(self, options: Options):
         self.o = options
         self.results = Results()
@@ -213,7 +89,7 @@ class Bench:
         python = None
         if o.peer:
             try:
-                python = peer_mod.venv(PEERS)
+                python = peer_mod.venv(peer_mod.PEERS)
             except peer_mod.PeerUnavailable as exc:
                 self.results.notes.append(f"Peer not measured: {exc}")
         # A run takes most of an hour: stopped (timeout(1)'s SIGTERM, Ctrl-C) or failed half-way,
@@ -640,77 +516,3 @@ class Bench:
             self.results.add(name, size, "throughput", "req/s", figures["rate"], None, True)
             line = f"{figures['rate']:,.0f}/s  " + line
         say(f"    {name:<28} {line}  ({figures['ok']:,} ok)")
-
-    # --- the peer -----------------------------------------------------------------------------
-
-    def helpdesk(self, python: Path, size: int) -> None:
-        o = self.o
-        url = database(o.database_url, "_peer")
-        env = peer_mod.environment(self.env(url), PEERS, url)
-        say(f"  peer: django-helpdesk in {urlparse(url).path.lstrip('/')}")
-        with self.part(f"peer loading {size:,}"):
-            peer = peer_mod.prepare(python, env, size=size, seed=o.seed, texts=TEXTS, peers=PEERS)
-        server = peer_mod.start(
-            python, env, port=o.port + 1, peers=PEERS, log=self.logs / f"helpdesk-{size}.log"
-        )
-        port = o.port + 1
-        part = self.part(f"peer scenarios {size:,}")
-        part.__enter__()  # a with-block would re-indent the whole measurement below
-        try:
-            cookie = {"Cookie": f"sessionid={peer['session']}"}
-            slow: set[str] = set()
-            for run in range(o.repeat):
-                say(f"  peer run {run + 1}/{o.repeat}")
-                for name, path in sc.peer_reads(size).items():
-                    if name in slow:
-                        continue  # measured once in the first run (see below)
-                    asked = time.monotonic()
-                    status, body = srv.get(port, path, cookie, timeout=PEER_TIMEOUT)
-                    took = time.monotonic() - asked
-                    if status != 200:
-                        self.results.notes.append(f"helpdesk {name}: HTTP {status} {body[:200]!r}")
-                        continue
-                    if took < SLOW_PAGE_SECONDS:
-                        figures = self.measure(
-                            [{"path": path, "headers": cookie}],
-                            clients=o.read_clients,
-                            seconds=o.read_seconds,
-                            ok=[200],
-                            port=port,
-                        )
-                        self.record(f"helpdesk.{name}", size, figures)
-                        continue
-                    # A page taking seconds even alone (the peer's at 10^5 and 10^6) would need
-                    # minutes per run for the usual sample: it is measured in this run only, one
-                    # or two requests per client at the same concurrency; the report says so.
-                    slow.add(name)
-                    rounds = 1 if took >= VERY_SLOW_PAGE_SECONDS else 2
-                    figures = run_load(
-                        {
-                            "port": port,
-                            "clients": o.read_clients,
-                            "duration": 0,
-                            "warmup": 0,
-                            "min_requests": rounds * o.read_clients,
-                            "max_seconds": 2 * rounds * took * o.read_clients + 60,
-                            "requests": [{"path": path, "headers": cookie}],
-                            "ok": [200],
-                        }
-                    )
-                    self.record(f"helpdesk.{name}", size, figures)
-                    self.results.notes.append(
-                        f"helpdesk.{name} at {size:,}: took {took:.1f} s alone (≥ "
-                        f"{SLOW_PAGE_SECONDS:g} s), so measured in one run only: "
-                        f"{figures['ok']} samples at {o.read_clients} clients, not {o.repeat} runs."
-                    )
-                figures = self.measure(
-                    sc.peer_intake({"intake": self.intake_bodies}, peer),
-                    clients=o.intake_clients,
-                    seconds=o.intake_seconds,
-                    ok=[201],
-                    port=port,
-                )
-                self.record("helpdesk.ticket_create", size, figures, throughput=True)
-        finally:
-            server.stop()
-            part.__exit__(None, None, None)

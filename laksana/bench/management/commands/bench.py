@@ -83,7 +83,8 @@ class Command(BaseCommand):
         too_big = [s for s in o["sizes"] if s > LARGEST and not o["allow_10m"]]
         if too_big or any(s > HUGE for s in o["sizes"]):
             raise CommandError(f"sizes above {LARGEST:,} need --allow-10m (at most {HUGE:,})")
-        from laksana.bench.runner import Bench, Options
+        from laksana.bench.options import Options
+        from laksana.bench.runner import Bench
 
         options = Options(
             database_url=o["database_url"],
