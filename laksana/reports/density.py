@@ -25,9 +25,10 @@ from shapely.geometry import shape
 from laksana.agencies.models import Category
 from laksana.regions.models import Area
 
+from .drill import drill
 from .models import DimensionDay
 from .periods import Period
-from .services import Scope, area_category_sums, drill, kept
+from .services import Scope, area_category_sums, kept
 
 HOT_MIN, HOT_FACTOR, HOT_HISTORY = 3, 2, 4
 HOT_MAX_DAYS = 92  # longer periods: no hot spots (five of them would be years of fine rows)

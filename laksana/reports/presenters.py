@@ -7,9 +7,10 @@ from laksana.agencies.models import Agency
 from laksana.regions.models import Region
 
 from . import charts, density, services
+from .drill import drill
 from .models import FIELD_DURATIONS
 from .periods import Period
-from .services import STAGE_LABELS, Scope, drill
+from .services import STAGE_LABELS, Scope
 
 
 def minutes_text(minutes: int | None) -> str:

@@ -17,7 +17,7 @@ from django.test import Client
 from laksana.common import clock
 from laksana.complaints.models import Event
 from laksana.console import search
-from laksana.reports import rollup, services
+from laksana.reports import drill, rollup, services
 from laksana.reports.periods import Period
 from laksana.testing.personas import staff
 
@@ -78,7 +78,7 @@ def test_every_count_drills_down_to_the_complaints_behind_it(history):
             assert row.figures[measure] == counts.get(key, 0), (row.code, measure)
             if not counts.get(key):
                 continue
-            href = services.drill(region, period, measure, agency=row.code)
+            href = drill.drill(region, period, measure, agency=row.code)
             query = parse_qs(urlsplit(href).query)
             assert query["event"] == [kind] and query["from"] == [period.first.isoformat()]
             assert _listed(viewer, href) == ids[key], (row.code, measure)
@@ -88,7 +88,7 @@ def test_every_count_drills_down_to_the_complaints_behind_it(history):
     total = sum(r.figures["received"] for r in rows)
     received = {i for (_a, kind), found in ids.items() if kind == E.SUBMITTED for i in found}
     assert total == sum(n for (_a, kind), n in counts.items() if kind == E.SUBMITTED)
-    assert _listed(viewer, services.drill(region, period, "received")) == received
+    assert _listed(viewer, drill.drill(region, period, "received")) == received
 
 
 def test_the_list_names_the_event_its_dates_apply_to_and_refuses_an_unknown_one(history):
