@@ -184,6 +184,14 @@ SETTINGS: dict[str, Setting] = {
             "DEFAULT_FROM_EMAIL", "Laksana <laksana@localhost>", "Sender of notification e-mail."
         ),
         Setting(
+            "ROUTING_FIT_DIR",
+            "",
+            "A folder the processes of this machine share the routing models they fit in: rows "
+            "one process fitted (the starter corpus of regions adopted from one template, a "
+            "retrain without new history) are read there by the others instead of fitted "
+            "again. Empty: each process remembers its own fits only.",
+        ),
+        Setting(
             "ROUTING_DUPLICATE_METRES",
             "200",
             "Possible duplicates: default radius in metres around a report's place.",

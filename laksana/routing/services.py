@@ -10,11 +10,15 @@ region's own agencies. Deterministic: fixed random_state, no shuffling, rows in 
 from __future__ import annotations
 
 import csv
+import fcntl
 import hashlib
 import io
+import json
+import os
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +31,7 @@ from django.utils import timezone
 
 from laksana.agencies.models import Agency, Category
 from laksana.complaints.models import ClosingReason, Complaint, Event, Status
+from laksana.conf import env
 from laksana.regions.models import Region
 
 from .classifier import TOP, Classifier, fit_targets
@@ -201,7 +206,9 @@ def fit_models(
 # give the model it stored then: adopting regions of the same agency structure one after the
 # other (the category model of the starter corpus is the same in every region), `routing train`
 # run twice, the weekly job for a region with no new history. Each such fit is ~10 s of both
-# cores; kept are the stored bytes (compressed), newest first, up to _KEPT_BYTES per process.
+# cores; kept are the stored bytes (compressed), newest first, up to _KEPT_BYTES per process,
+# and, with ROUTING_FIT_DIR, in a folder the machine's processes share (the web workers that
+# adopt regions, the task worker's weekly job, `routing train`; make test's two databases).
 _KEPT_BYTES = 32 * 1024 * 1024
 _fitted: OrderedDict[str, tuple[bytes, int, bool, float]] = OrderedDict()
 _fitted_lock = threading.Lock()
@@ -238,24 +245,79 @@ def _fit_keys(rows: list[Row]) -> dict[str, str]:
 
 def _payloads(rows: list[Row]) -> dict[str, tuple[bytes, int, bool, float, bool]]:
     """Per target: (stored bytes, number of classes, calibrated, seconds its fit took, fitted
-    before by this process)."""
+    before, by this process or one sharing ROUTING_FIT_DIR)."""
     keys = _fit_keys(rows)
     with _fitted_lock:
         known = {t: (*_fitted[k], True) for t, k in keys.items() if k in _fitted}
     missing = [t for t in keys if t not in known]
-    started = time.perf_counter()
-    fitted = fit_models(rows, targets=missing) if missing else {}
-    seconds = round(time.perf_counter() - started, 2)  # the targets fitted together
-    new = {
-        t: (dump(clf), len(clf.classes), bool(clf.calibrated), seconds) for t, clf in fitted.items()
-    }
-    with _fitted_lock:
+    if not missing:
+        return known
+    folder = env("ROUTING_FIT_DIR")
+    with _shared_fits(folder, sorted(keys[t] for t in missing)):
+        shared = {t: entry for t in missing if (entry := _read_fit(folder, keys[t]))}
+        missing = [t for t in missing if t not in shared]
+        started = time.perf_counter()
+        fitted = fit_models(rows, targets=missing) if missing else {}
+        seconds = round(time.perf_counter() - started, 2)  # the targets fitted together
+        new = {
+            t: (dump(clf), len(clf.classes), bool(clf.calibrated), seconds)
+            for t, clf in fitted.items()
+        }
         for target, entry in new.items():
+            _write_fit(folder, keys[target], entry)
+    with _fitted_lock:
+        for target, entry in {**shared, **new}.items():
             _fitted[keys[target]] = entry
             _fitted.move_to_end(keys[target], last=False)
         while len(_fitted) > 1 and sum(len(e[0]) for e in _fitted.values()) > _KEPT_BYTES:
             _fitted.popitem()
+    known |= {t: (*entry, True) for t, entry in shared.items()}
     return {**known, **{t: (*entry, False) for t, entry in new.items()}}
+
+
+@contextmanager
+def _shared_fits(folder: str, keys: list[str]):
+    """Held while the fits of `keys` are looked for in `folder` and made: a second process
+    that needs the same fits waits for the first and reads them (an exclusive lock per set of
+    keys; none without a folder)."""
+    if not folder:
+        yield
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    name = hashlib.blake2b("\n".join(keys).encode(), digest_size=16).hexdigest()
+    with open(Path(folder) / f"{name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _read_fit(folder: str, key: str) -> tuple[bytes, int, bool, float] | None:
+    """A fit another process wrote (a JSON line, then the stored bytes); None if there is none
+    or it is not whole."""
+    if not folder:
+        return None
+    try:
+        header, payload = (Path(folder) / f"{key}.fit").read_bytes().split(b"\n", 1)
+        meta = json.loads(header)
+    except (OSError, ValueError):
+        return None
+    if len(payload) != meta["bytes"]:
+        return None
+    return payload, meta["classes"], meta["calibrated"], meta["seconds"]
+
+
+def _write_fit(folder: str, key: str, entry: tuple[bytes, int, bool, float]) -> None:
+    if not folder:
+        return
+    payload, classes, calibrated, seconds = entry
+    header = {"bytes": len(payload), "classes": classes, "calibrated": calibrated}
+    header["seconds"] = seconds
+    final = Path(folder) / f"{key}.fit"
+    part = final.with_suffix(f".{os.getpid()}.part")
+    part.write_bytes(json.dumps(header).encode() + b"\n" + payload)
+    os.replace(part, final)  # whole or absent for a reader
 
 
 def dump(clf: Classifier) -> bytes:

@@ -49,6 +49,7 @@ def test_starter_rows_use_the_regions_own_agencies_through_the_category_default(
     assert pohon and {r.agency for r in pohon} == {"DLH"}
 
 
+@pytest.mark.slow
 def test_evaluate_cross_validates_and_prints_the_accuracy_in_real_use(
     tangerang, submit, operator, client, record_property
 ):
@@ -243,9 +244,10 @@ def test_train_command_stores_a_new_version(tangerang):
     assert "category, agency: the same rows as a fit earlier in this run" in out.getvalue()
 
 
-def test_the_same_rows_are_fitted_once_per_process(tangerang):
+def test_the_same_rows_are_fitted_once_per_process(tangerang, monkeypatch):
     from dataclasses import replace
 
+    monkeypatch.delenv("ROUTING_FIT_DIR", raising=False)  # this process's own fits only
     rows = services.starter_rows(tangerang)[::7]
     first = services.train(tangerang, rows=rows)
     again = services.train(tangerang, rows=rows)
@@ -267,6 +269,35 @@ def test_the_same_rows_are_fitted_once_per_process(tangerang):
         tangerang, rows=[*moved, services.Row("jalan amblas", "JALAN-RUSAK", "PUPR")]
     )
     assert not any(m.metrics["same_rows_as_a_fit_before"] for m in more.values())
+
+
+def test_processes_sharing_a_fit_folder_fit_the_same_rows_once(tangerang, monkeypatch, tmp_path):
+    monkeypatch.setenv("ROUTING_FIT_DIR", str(tmp_path))
+    rows = services.starter_rows(tangerang)[::9]
+
+    def as_a_new_process():  # nothing of these rows in this process's memory
+        for key in services._fit_keys(rows).values():
+            services._fitted.pop(key, None)
+
+    as_a_new_process()
+    first = services.train(tangerang, rows=rows)
+    assert not any(m.metrics["same_rows_as_a_fit_before"] for m in first.values())
+    assert len(list(tmp_path.glob("*.fit"))) == 2
+    as_a_new_process()
+    monkeypatch.setattr(services, "fit_models", lambda *a, **kw: pytest.fail("fitted again"))
+    again = services.train(tangerang, rows=rows)
+    assert all(m.metrics["same_rows_as_a_fit_before"] for m in again.values())
+    assert all(bytes(again[t].payload) == bytes(first[t].payload) for t in first)
+    assert again["category"].metrics["train_seconds"] == first["category"].metrics["train_seconds"]
+    # A fit cut short (a disk full, a process killed while writing) is fitted again, not read.
+    monkeypatch.undo()
+    monkeypatch.setenv("ROUTING_FIT_DIR", str(tmp_path))
+    for fit in tmp_path.glob("*.fit"):
+        fit.write_bytes(fit.read_bytes()[:-10])
+    as_a_new_process()
+    third = services.train(tangerang, rows=rows)
+    assert not any(m.metrics["same_rows_as_a_fit_before"] for m in third.values())
+    assert all(bytes(third[t].payload) == bytes(first[t].payload) for t in first)
 
 
 def test_weekly_retraining_is_a_periodic_job():
