@@ -44,6 +44,8 @@ class Bench(peer_mod.PeerPart):
         self.logs = self.data_dir / "logs"
         self.intake_bodies: list[dict] = []
         self.live_samples: dict[tuple[str, int], int] = {}
+        self.serving: srv.Server | None = None  # Laksana's server while a size is measured
+        self.peaks: list[tuple[str, float]] = []  # its workers' peak memory after each scenario
         self.timings: list[str] = []  # where the run's time went, with the load around it
         self._machine: str | None = None
 
@@ -207,6 +209,7 @@ class Bench(peer_mod.PeerPart):
             cwd=ROOT,
         )
         limit = None
+        self.serving, self.peaks = server, [("serving", max(server.peak_rss_mb(), default=0))]
         try:
             context["token"] = self.token(context)
             if o.limit:
@@ -238,10 +241,12 @@ class Bench(peer_mod.PeerPart):
                     with self.part(f"limit live {size:,} run {run + 1}"):
                         self.limit_live(size, context, env)
             self.results.add("memory", size, "peak_rss_per_worker", "MB", max(server.peak_rss_mb()))
+            self.results.notes.append(f"memory at {size:,}: {self.peak_rises()}")
             if limit:
                 peak = max(limit.peak_rss_mb())
                 self.results.add("limit.memory", size, "peak_rss_per_worker", "MB", peak)
         finally:
+            self.serving = None
             try:
                 server.stop()
             finally:  # a SIGTERM during Laksana's stop left the limit's server running
@@ -377,6 +382,7 @@ class Bench(peer_mod.PeerPart):
                     with self.part(f"SQLite limit reads {size:,} run {run + 1}, after"):
                         self.limit_reads(size, context, prefix=sc.SQLITE)
         finally:
+            self.serving = None
             try:
                 server.stop()
             finally:  # a SIGTERM during Laksana's stop left the limit's server running
@@ -450,6 +456,28 @@ class Bench(peer_mod.PeerPart):
                 first_byte=read.first_byte,
             )
             self.record(prefix + read.name, size, figures)
+            self.note_peak(prefix + read.name)
+
+    def note_peak(self, name: str) -> None:
+        """The serving workers' peak memory after a scenario, to say which ones raise it."""
+        peaks = self.serving.peak_rss_mb() if self.serving else []
+        if peaks:
+            self.peaks.append((name, max(peaks)))
+
+    def peak_rises(self) -> str:
+        """Where the workers' peak memory was reached: once serving, then the scenarios that
+        raised it most (the peak is a high-water mark, so each scenario's own rise)."""
+        (_first, start), highest, rises = self.peaks[0], self.peaks[0][1], []
+        for name, peak in self.peaks[1:]:
+            if peak - highest >= 1:
+                rises.append((peak - highest, name))
+            highest = max(highest, peak)
+        rises.sort(reverse=True)
+        named = ", ".join(f"{name} +{rise:.0f} MB" for rise, name in rises[:6]) or "none"
+        return (
+            f"the largest worker held {start:.0f} MB once serving and peaked at {highest:.0f} MB;"
+            f" the scenarios that raised its peak most: {named}."
+        )
 
     def intake(self, size: int, context: dict) -> None:
         figures = self.measure(
@@ -459,6 +487,7 @@ class Bench(peer_mod.PeerPart):
             ok=[201],
         )
         self.record("intake", size, figures, throughput=True)
+        self.note_peak("intake")
 
     def live(self, size: int, context: dict, env: dict) -> None:
         live = sc.LIVE
@@ -479,6 +508,7 @@ class Bench(peer_mod.PeerPart):
             say(f"    {live.name:<28} failed: {str(exc)[-300:]}")
             return
         self.record_live(live.name, size, figures)
+        self.note_peak(live.name)
 
     def record_live(self, name: str, size: int, figures: dict) -> None:
         if not figures["deliveries"]:

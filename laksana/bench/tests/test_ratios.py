@@ -210,3 +210,13 @@ def test_the_runs_own_results_do_not_mark_the_code_it_measured_dirty(tmp_path):
     assert not git_commit(tmp_path).endswith("+dirty")
     (tmp_path / "code.py").write_text("x = 2\n")
     assert git_commit(tmp_path).endswith("+dirty")
+
+
+def test_the_report_names_the_scenarios_that_raised_the_workers_peak_memory(tmp_path):
+    bench = Bench(_options(output=tmp_path))
+    bench.peaks = [("serving", 120.0), ("portal_home", 120.4), ("open311_requests_1000", 150.0)]
+    bench.peaks += [("intake", 149.0), ("live_sse_commit_to_delivery", 190.0)]
+    assert bench.peak_rises() == (
+        "the largest worker held 120 MB once serving and peaked at 190 MB; the scenarios that "
+        "raised its peak most: live_sse_commit_to_delivery +40 MB, open311_requests_1000 +30 MB."
+    )
