@@ -54,10 +54,22 @@ class ConfigCache:
             self._entries.clear()
 
 
+_other_stores: list[Callable[[], None]] = []
+
+
+def also_clear(forget: Callable[[], None]) -> None:
+    """Have clear_all() call `forget` too: a store of configuration kept another way (the
+    regions' geometry, built once per process and dropped when their areas are loaded)."""
+    _other_stores.append(forget)
+
+
 def clear_all() -> None:
-    """Forget everything (tests, between two tests' databases)."""
+    """Forget everything (tests, between two tests' databases: a rolled-back test's region id
+    is the next test's, for another region)."""
     for cache in _caches:
         cache.clear()
+    for forget in _other_stores:
+        forget()
 
 
 def _changed(sender, **kwargs) -> None:

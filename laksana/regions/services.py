@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from shapely import STRtree, make_valid, prepare
 from shapely.geometry import Point, shape
 
+from laksana.common import configcache
 from laksana.common.configcache import ConfigCache
 from laksana.common.errors import NotFound, ValidationFailed
 
@@ -136,6 +137,7 @@ class _RegionGeometry:
 
 _geometry: dict[int, _RegionGeometry] = {}
 _geometry_lock = threading.Lock()
+configcache.also_clear(_geometry.clear)
 
 
 def forget_geometry(region_id: int) -> None:

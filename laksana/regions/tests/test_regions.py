@@ -56,6 +56,19 @@ def test_points_are_placed_in_their_kelurahan(tangerang, contoh):
     assert locate(contoh, lat=IN_CONTOH[0], lng=IN_CONTOH[1]).code == "99.01.01.1001"
 
 
+def test_the_geometry_a_process_built_is_forgotten_with_its_configuration(tangerang):
+    """Ids of a rolled-back transaction come again (SQLite; a test's region is the next test's
+    other region): the kelurahan polygons a process built for a region id are dropped by
+    configcache.clear_all(), as the tests call it between two databases."""
+    from laksana.common import configcache
+    from laksana.regions import services
+
+    locate(tangerang, lat=IN_TANGERANG[0], lng=IN_TANGERANG[1])
+    assert tangerang.pk in services._geometry
+    configcache.clear_all()
+    assert tangerang.pk not in services._geometry
+
+
 @pytest.mark.parametrize("point", [OUTSIDE, IN_CONTOH, (95.0, 200.0)])
 def test_points_outside_the_region_are_refused(tangerang, point):
     with pytest.raises(ValidationFailed) as refused:
