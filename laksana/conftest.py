@@ -130,10 +130,3 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("-", "figures")
         for line in lines:
             terminalreporter.write_line(line)
-
-
-def pytest_collection_modifyitems(items):
-    """The slow tests (marked slow: a minute or more of a busy machine) start first, so that
-    none starts last and keeps one core busy alone while the others are done (xdist hands out
-    the groups first, then the tests in this order)."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -162,7 +162,6 @@ def _citizen_round(region, operator, liaison):
     return c.number, result.token
 
 
-@pytest.mark.slow
 def test_no_stored_text_runs_as_script_on_any_page_for_any_role(served, tangerang):  # noqa: F811
     people, complaint, token, task, (second, second_token), invitation = _poison(tangerang)
     number = complaint.number

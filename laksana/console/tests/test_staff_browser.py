@@ -72,7 +72,6 @@ def scene(submit, operator, pupr, tangerang, media_root):
     return {"new": complaint, "disposed": disposed, "task": task, "officer": officer}
 
 
-@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_every_role_sees_its_places_on_every_staff_page_and_can_sign_out(
     live_server, settings, scene, operator, pupr, tangerang

@@ -12,7 +12,6 @@ from django.db import connection
 
 # `make demo` from a clone always runs on SQLite (the subprocess gets no DATABASE_URL), whatever
 # database the suite runs on: on the PostgreSQL run it would prove the same thing a second time.
-@pytest.mark.slow
 @pytest.mark.skipif(
     connection.vendor != "sqlite",
     reason="the demo of a fresh clone always uses SQLite: proven once, on the SQLite run",

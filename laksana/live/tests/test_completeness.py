@@ -98,7 +98,6 @@ def _finish(readers: list[Reader], servers: list[Server]) -> None:
         assert reader.error is None, reader.error
 
 
-@pytest.mark.slow
 def test_every_stream_gets_every_event_once_in_commit_order(servers, operator, tangerang):
     cookie = session_cookie(operator.user)
     readers = [
@@ -119,7 +118,6 @@ def test_every_stream_gets_every_event_once_in_commit_order(servers, operator, t
         assert reader.ids == committed
 
 
-@pytest.mark.slow
 def test_a_stream_resumed_during_a_burst_misses_nothing_and_repeats_nothing(
     servers, operator, tangerang
 ):

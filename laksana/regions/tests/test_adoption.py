@@ -239,7 +239,6 @@ def test_the_adopted_region_is_isolated_from_kota_tangerang(tangerang):
     assert region.tracking_prefix != tangerang.tracking_prefix
 
 
-@pytest.mark.slow
 def test_the_admin_invitation_makes_the_first_region_admin(tangerang, capsys):
     call_command("region", "adopt", "--code", "73.24", "--admin-email", "Kominfo@LuwuTimur.go.id")
     out = capsys.readouterr().out
