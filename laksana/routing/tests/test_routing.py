@@ -49,7 +49,6 @@ def test_starter_rows_use_the_regions_own_agencies_through_the_category_default(
     assert pohon and {r.agency for r in pohon} == {"DLH"}
 
 
-@pytest.mark.slow
 def test_evaluate_cross_validates_and_prints_the_accuracy_in_real_use(
     tangerang, submit, operator, client, record_property
 ):
