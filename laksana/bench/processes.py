@@ -9,9 +9,8 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 import psycopg
-from django.conf import settings
 
-ROOT = Path(settings.BASE_DIR)
+ROOT = Path(__file__).resolve().parents[2]  # the checkout (settings.BASE_DIR); no Django needed
 
 
 def _terminated(signum, frame):

@@ -18,9 +18,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from .processes import ROOT, run_load
 from .server import Server, start
 
-ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 REGION = "kota-tangerang"
 
@@ -45,18 +45,6 @@ SERVERS = {
     ],
     "gunicorn-sync": [str(BIN / "gunicorn"), "-w", "2", "laksana.wsgi:application"],
 }
-
-
-def run_load(spec: dict) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-m", "laksana.bench.load"],
-        input=json.dumps(spec),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    )
-    return json.loads(done.stdout)
 
 
 def _token(port: int) -> str:
