@@ -5,11 +5,12 @@ city with ten complaints and one with ten million.
 """
 
 import statistics
+from array import array
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.urls import reverse
 from shapely.geometry import mapping, shape
 
@@ -102,19 +103,29 @@ def headline(region: Region) -> Headline:
     if cached is not None:
         return cached
     received = StatusCount.objects.filter(region=region).aggregate(n=Sum("count"))["n"] or 0
-    times = sorted(
-        resolved - submitted
-        for submitted, resolved in Complaint.objects.filter(
+    # The database subtracts; this process keeps one 8-byte integer per complaint (a month of a
+    # large city is ~80,000: as tuples of datetimes they took 19 MB of a web worker, issue 20).
+    took = (
+        Complaint.objects.filter(
             region=region, updated_at__gte=month_start, resolved_at__gte=month_start
-        ).values_list("submitted_at", "resolved_at")
+        )
+        .annotate(took=ExpressionWrapper(F("resolved_at") - F("submitted_at"), DurationField()))
+        .values_list("took", flat=True)
     )
+    times = array("q", (t // MICROSECOND for t in took.iterator(chunk_size=5000)))
     result = Headline(
-        received=received,
-        resolved_this_month=len(times),
-        median_resolution=statistics.median(times) if times else None,
+        received=received, resolved_this_month=len(times), median_resolution=_median(times)
     )
     cache.set(key, result, HEADLINE_SECONDS)
     return result
+
+
+MICROSECOND = timedelta(microseconds=1)
+
+
+def _median(micros: array) -> timedelta | None:
+    """The median of durations in microseconds, as a duration (rounded as timedelta / 2)."""
+    return timedelta(microseconds=statistics.median(micros)) if micros else None
 
 
 # What public_row reads, no more: a complaint row is wide (texts, JSON, a dozen timestamps). The

@@ -149,3 +149,18 @@ def test_maps_take_their_tiles_from_the_setting(client, tangerang, settings):
     assert '"tiles": ""' in html and "leaflet/leaflet.js" in html
     settings.MAP_TILE_URL = "https://tiles.example.go.id/{z}/{x}/{y}.png"
     assert "tiles.example.go.id" in client.get("/kota-tangerang/laporan/").content.decode()
+
+
+def test_the_headlines_median_of_microseconds_is_the_median_of_the_durations():
+    import random
+    import statistics
+    from array import array
+
+    from laksana.portal.queries import _median
+
+    rng = random.Random(5)
+    for n in (1, 2, 3, 10, 1001):
+        durations = [timedelta(microseconds=rng.randrange(10**12)) for _i in range(n)]
+        micros = array("q", (d // timedelta(microseconds=1) for d in durations))
+        assert _median(micros) == statistics.median(durations)
+    assert _median(array("q")) is None
