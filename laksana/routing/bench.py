@@ -21,7 +21,7 @@ from pathlib import Path
 
 from laksana.regions.models import Area, Region
 
-from . import services
+from . import fits, services
 from .services import STARTER, Row
 
 SUGGESTIONS = 1_000
@@ -97,9 +97,9 @@ def training_time(rows: list[Row]) -> dict:
     `services.train` does before it stores them."""
     phases: dict = {}
     started = time.perf_counter()
-    fitted = services.fit_models(rows, phases=phases)
+    fitted = fits.fit_models(rows, phases=phases)
     fit_seconds = time.perf_counter() - started
-    size = sum(len(services.dump(clf)) for clf in fitted.values())
+    size = sum(len(fits.dump(clf)) for clf in fitted.values())
     seconds = time.perf_counter() - started
     return {
         "rows": len(rows),

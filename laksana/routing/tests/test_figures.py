@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from laksana.routing import classifier, evaluation, services
+from laksana.routing import classifier, evaluation, fits, services
 
 STANDARD = services.STARTER.parent.parent / "regions/kota-tangerang/categories.csv"
 
@@ -113,9 +113,9 @@ def test_fast_path_gives_the_same_probabilities_and_words_as_scikit_learn():
 
 def test_targets_trained_together_read_a_text_once_with_the_same_answers():
     rows = evaluation.corpus_rows(services.STARTER)[::16]
-    models = services.fit_models(rows)
+    models = fits.fit_models(rows)
     assert models["category"].reading == models["agency"].reading
-    other = services.fit_models(rows[1:])
+    other = fits.fit_models(rows[1:])
     assert other["category"].reading != models["category"].reading
     for text in ("jln rusak parah", "lampu pju mati", "air pdam keruh", ""):
         assert services.guesses(models, text, k=5) == {
@@ -149,9 +149,9 @@ def test_a_large_history_is_calibrated_on_a_held_out_tenth_of_its_groups(monkeyp
 
 def test_two_targets_fitted_in_worker_processes_equal_those_fitted_here(monkeypatch):
     rows = evaluation.corpus_rows(services.STARTER)[::16]
-    here = services.fit_models(rows)
+    here = fits.fit_models(rows)
     monkeypatch.setattr(classifier, "PARALLEL_ROWS", 10)  # this size reads and fits on 2 cores
-    there = services.fit_models(rows)
+    there = fits.fit_models(rows)
     assert set(here) == set(there) == {"category", "agency"}
     assert there["category"].vectorizer.n_jobs is None  # a suggestion never starts processes
     for target in here:

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from laksana.agencies.models import Agency, Category
 from laksana.complaints import services as lifecycle
 from laksana.console.tests.conftest import url
-from laksana.routing import evaluation, services
+from laksana.routing import evaluation, fits, services
 from laksana.routing.models import RoutingModel
 from laksana.testing.personas import staff
 
@@ -165,13 +165,13 @@ def test_a_model_trained_by_another_process_is_used_from_the_next_suggestion(
     # Another process (the worker's weekly job) stores version 2, learnt from two categories
     # only: written here with the ORM alone, so nothing in this process is told of it.
     rows = [r for r in services.starter_rows(tangerang) if r.category in ("SAMPAH", "BANJIR")]
-    for target, clf in services.fit_models(rows).items():
+    for target, clf in fits.fit_models(rows).items():
         RoutingModel.objects.create(
             region=tangerang,
             target=target,
             version=2,
             trained_at="2026-12-08T00:00:00Z",
-            payload=services.dump(clf),
+            payload=fits.dump(clf),
         )
     after = services.suggest(tangerang, "jln rusak parah berlubang")
     assert after.version == 2
@@ -275,15 +275,15 @@ def test_processes_sharing_a_fit_folder_fit_the_same_rows_once(tangerang, monkey
     rows = services.starter_rows(tangerang)[::9]
 
     def as_a_new_process():  # nothing of these rows in this process's memory
-        for key in services._fit_keys(rows).values():
-            services._fitted.pop(key, None)
+        for key in fits._fit_keys(rows).values():
+            fits._fitted.pop(key, None)
 
     as_a_new_process()
     first = services.train(tangerang, rows=rows)
     assert not any(m.metrics["same_rows_as_a_fit_before"] for m in first.values())
     assert len(list(tmp_path.glob("*.fit"))) == 2
     as_a_new_process()
-    monkeypatch.setattr(services, "fit_models", lambda *a, **kw: pytest.fail("fitted again"))
+    monkeypatch.setattr(fits, "fit_models", lambda *a, **kw: pytest.fail("fitted again"))
     again = services.train(tangerang, rows=rows)
     assert all(m.metrics["same_rows_as_a_fit_before"] for m in again.values())
     assert all(bytes(again[t].payload) == bytes(first[t].payload) for t in first)
