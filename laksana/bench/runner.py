@@ -254,12 +254,17 @@ class Bench(peer_mod.PeerPart):
                 peak = max(limit.peak_rss_mb())
                 self.results.add("limit.memory", size, "peak_rss_per_worker", "MB", peak)
         finally:
-            self.serving = None
-            try:
-                server.stop()
-            finally:  # a SIGTERM during Laksana's stop left the limit's server running
-                if limit:
-                    limit.stop()
+            self.stop_servers(server, limit)
+
+    def stop_servers(self, server: srv.Server, limit: srv.Server | None) -> None:
+        """Laksana's server, then the limit's, also when a SIGTERM interrupts the first stop
+        (a stopped run left the limit on its port)."""
+        self.serving = None
+        try:
+            server.stop()
+        finally:
+            if limit:
+                limit.stop()
 
     # --- the stack limit ----------------------------------------------------------------------
 
@@ -390,12 +395,7 @@ class Bench(peer_mod.PeerPart):
                     with self.part(f"SQLite limit reads {size:,} run {run + 1}, after"):
                         self.limit_reads(size, context, prefix=sc.SQLITE)
         finally:
-            self.serving = None
-            try:
-                server.stop()
-            finally:  # a SIGTERM during Laksana's stop left the limit's server running
-                if limit:
-                    limit.stop()
+            self.stop_servers(server, limit)
 
     def token(self, context: dict) -> str:
         import http.client
